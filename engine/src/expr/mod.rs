@@ -1,0 +1,1 @@
+//! Expressions (placeholder while building).

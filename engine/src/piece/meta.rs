@@ -1,0 +1,172 @@
+//! Piece metadata: the declaration the editor draws forms from and the validator checks flows against.
+
+use serde::{Deserialize, Serialize};
+
+/// How a piece authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthKind {
+    /// No credentials.
+    #[default]
+    None,
+    /// An API key in a header or the query.
+    ApiKey,
+    /// A bearer token.
+    Bearer,
+    /// HTTP basic auth.
+    Basic,
+    /// OAuth2 (authorization code with PKCE, or client credentials).
+    Oauth2,
+    /// Piece-specific fields (e.g. a shop domain plus a token).
+    Custom,
+}
+
+/// The kinds of props a form can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PropKind {
+    /// One line of text.
+    ShortText,
+    /// Several lines of text.
+    LongText,
+    /// A number.
+    Number,
+    /// A checkbox.
+    Boolean,
+    /// One of fixed options.
+    Select,
+    /// One of options fetched through the piece's API.
+    DynamicSelect,
+    /// Several of fixed options.
+    MultiSelect,
+    /// Any JSON value.
+    Json,
+    /// An object of string keys to values.
+    KeyValue,
+    /// A list of values.
+    Array,
+    /// A date-time (RFC 3339).
+    DateTime,
+    /// A file (URL or base64 content).
+    File,
+}
+
+/// One option of a select prop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectOption {
+    /// What the form shows.
+    pub label: String,
+    /// What the prop gets.
+    pub value: serde_json::Value,
+}
+
+/// One prop of an action or trigger.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PropMeta {
+    /// The key in `props`.
+    pub name: String,
+    /// The form label.
+    pub label: String,
+    /// The input kind.
+    pub kind: PropKind,
+    /// Whether a flow must set it.
+    #[serde(default)]
+    pub required: bool,
+    /// Help text under the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The value used when the prop is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
+    /// An example value (also used by the registry-wide render test).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<serde_json::Value>,
+    /// A credential (password, token): its value is redacted from run records.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
+    /// Options of a `select` / `multi_select` prop.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<SelectOption>,
+}
+
+/// One action of a piece.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionMeta {
+    /// The key used in flows (`"action": "send_message"`).
+    pub name: String,
+    /// What the picker shows.
+    pub label: String,
+    /// One sentence on what it does.
+    #[serde(default)]
+    pub description: String,
+    /// Its props, in form order.
+    #[serde(default)]
+    pub props: Vec<PropMeta>,
+    /// Whether props not declared above are accepted (e.g. custom fields); otherwise they are flagged.
+    #[serde(default)]
+    pub extra_props: bool,
+    /// What a successful run typically returns (the editor's data picker shows it before a test).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_output: Option<serde_json::Value>,
+}
+
+/// One trigger of a piece.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerMeta {
+    /// The key used in flows (`"trigger": "catch"`).
+    pub name: String,
+    /// What the picker shows.
+    pub label: String,
+    /// One sentence on what starts it.
+    #[serde(default)]
+    pub description: String,
+    /// Its props.
+    #[serde(default)]
+    pub props: Vec<PropMeta>,
+    /// An example of the trigger's output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_output: Option<serde_json::Value>,
+}
+
+/// Everything the editor and the validator know about a piece.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PieceMeta {
+    /// The key used in flows (`"piece": "slack"`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// One sentence.
+    #[serde(default)]
+    pub description: String,
+    /// Picker category (e.g. `Communication`, `CRM`, `Core`).
+    #[serde(default)]
+    pub category: String,
+    /// Icon (a URL path or an inline SVG data URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// How its connections authenticate.
+    #[serde(default)]
+    pub auth: AuthKind,
+    /// Its actions.
+    #[serde(default)]
+    pub actions: Vec<ActionMeta>,
+    /// Its triggers.
+    #[serde(default)]
+    pub triggers: Vec<TriggerMeta>,
+}
+
+impl PieceMeta {
+    /// The action with this name.
+    pub fn action(&self, name: &str) -> Option<&ActionMeta> {
+        self.actions.iter().find(|a| a.name == name)
+    }
+
+    /// The trigger with this name.
+    pub fn trigger(&self, name: &str) -> Option<&TriggerMeta> {
+        self.triggers.iter().find(|t| t.name == name)
+    }
+}

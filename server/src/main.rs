@@ -1,0 +1,71 @@
+//! The `switchboard` binary: validate and run flow documents from the command line (and, with the
+//! server issue, `serve`).
+
+mod cli;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Switchboard: a self-hosted workflow engine for AI phone-agent teams.
+#[derive(Debug, Parser)]
+#[command(name = "switchboard", version, about)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Checks a flow document and lists every problem with its JSON path (exit 1 when invalid).
+    Validate {
+        /// The flow document (JSON).
+        flow: PathBuf,
+        /// Print the problems as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Runs a flow once, in process, and prints what each step did.
+    Run {
+        /// The flow document (JSON).
+        flow: PathBuf,
+        /// The body the trigger receives, as it would arrive over HTTP (for a call trigger: the
+        /// platform's own webhook body). Without it the trigger gets an empty body.
+        #[arg(long)]
+        payload: Option<PathBuf>,
+        /// The payload's content type (default: application/json when it parses as JSON, else
+        /// text/plain).
+        #[arg(long)]
+        content_type: Option<String>,
+        /// A JSON file with the connections steps use: `[{"name", "piece", "values": {…}}]`.
+        #[arg(long, env = "SWITCHBOARD_CONNECTIONS")]
+        connections: Option<PathBuf>,
+        /// Print the full run record as JSON instead of the summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Prints the JSON Schema of the flow document.
+    Schema,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let result = match args.command {
+        Command::Validate { flow, json } => cli::validate::run(&flow, json),
+        Command::Run { flow, payload, content_type, connections, json } => {
+            cli::run::run(&flow, payload.as_deref(), content_type.as_deref(), connections.as_deref(), json)
+        }
+        Command::Schema => {
+            print!("{}", switchboard_engine::schema::flow_schema_json());
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
