@@ -43,7 +43,8 @@ fn six_node() -> Flow {
 }
 
 fn linear(n: usize) -> Flow {
-    let mut steps = vec![json!({ "id": "s0", "type": "set", "values": { "v": "{{ trigger.body.n }}" } })];
+    let mut steps =
+        vec![json!({ "id": "s0", "type": "set", "values": { "v": "{{ trigger.body.n }}" } })];
     let mut edges = vec![json!({ "from": "hook", "to": "s0" })];
     for i in 1..n {
         steps.push(json!({ "id": format!("s{i}"), "type": "set", "values": { "v": format!("{{{{ steps.s{}.v + 1 }}}}", i - 1) } }));
@@ -81,7 +82,14 @@ fn payload() -> Value {
         "extracted": { "qualified": true, "budget": 5000, "email": "lead@example.com" } } })
 }
 
-fn bench_flow(c: &mut Criterion, group: &str, id: &str, engine: &Engine, flow: &CompiledFlow, steps: u64) {
+fn bench_flow(
+    c: &mut Criterion,
+    group: &str,
+    id: &str,
+    engine: &Engine,
+    flow: &CompiledFlow,
+    steps: u64,
+) {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let env = RunEnv::default();
     let trigger = payload();

@@ -30,8 +30,13 @@ impl Engine {
 
     /// An engine with the built-in pieces and an HTTP client built from `config`.
     pub fn with_builtin_pieces(config: HttpConfig) -> Result<Self, StepError> {
-        let http = HttpClient::new(config)?;
-        Ok(Self::new(Registry::builtin(http.clone()), http))
+        let http = HttpClient::new(config).map_err(|e| {
+            StepError::new(
+                crate::step_error::ErrorKind::Other,
+                format!("cannot build the HTTP client: {e}"),
+            )
+        })?;
+        Ok(Self::new(Registry::builtin(), http))
     }
 
     /// The expression engine.
@@ -68,7 +73,11 @@ impl Engine {
     }
 
     /// Turns a request into the flow's trigger event (parsing, verification, dedupe key).
-    pub fn trigger_event(&self, flow: &CompiledFlow, request: &TriggerRequest) -> Result<TriggerEvent, TriggerError> {
+    pub fn trigger_event(
+        &self,
+        flow: &CompiledFlow,
+        request: &TriggerRequest,
+    ) -> Result<TriggerEvent, TriggerError> {
         match &flow.trigger_source {
             Some(source) => source.event(&flow.flow().trigger.props, request),
             None => Err(TriggerError::Ignored(format!(

@@ -32,7 +32,10 @@ pub mod validate;
 
 pub use compile::CompiledFlow;
 pub use engine::Engine;
-pub use exec::{Journal, MemoryJournal, Resume, RunEnv, RunRecord, RunRequest, RunStatus, StepRecord, StepStatus};
+pub use exec::{
+    Journal, MemoryJournal, Resume, RunEnv, RunRecord, RunRequest, RunStatus, StepRecord,
+    StepStatus,
+};
 pub use flow::{Flow, parse_flow};
 pub use piece::{HttpClient, HttpConfig, Registry, TriggerRequest};
 pub use step_error::{ErrorKind, StepError};

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
-use switchboard_engine::{Engine, HttpConfig, RunEnv, RunRequest, RunStatus, TriggerRequest, parse_flow};
+use switchboard_engine::{
+    Engine, HttpConfig, RunEnv, RunRequest, RunStatus, TriggerRequest, parse_flow,
+};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -17,7 +19,9 @@ fn load(name: &str) -> (switchboard_engine::CompiledFlow, Value, Engine) {
     let flow = parse_flow(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
     let compiled = engine.compile(flow).unwrap_or_else(|p| panic!("{name}: {p:#?}"));
     let payload = std::fs::read(examples_dir().join(format!("{name}.payload.json"))).unwrap();
-    let event = engine.trigger_event(&compiled, &TriggerRequest::json(&serde_json::from_slice(&payload).unwrap())).unwrap();
+    let event = engine
+        .trigger_event(&compiled, &TriggerRequest::json(&serde_json::from_slice(&payload).unwrap()))
+        .unwrap();
     (compiled, event.output, engine)
 }
 
@@ -31,7 +35,8 @@ fn every_example_parses_and_validates() {
         if !name.ends_with(".json") || name.ends_with(".payload.json") {
             continue;
         }
-        let flow = parse_flow(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let flow = parse_flow(&std::fs::read_to_string(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         let problems = engine.validate(&flow);
         assert!(problems.is_empty(), "{name}: {problems:#?}");
         seen += 1;
@@ -44,7 +49,10 @@ async fn lead_router_scores_and_routes() {
     let (compiled, trigger, engine) = load("lead-router");
     let r = engine.run(&compiled, RunRequest::new(trigger), &RunEnv::default()).await;
     assert_eq!(r.status, RunStatus::Succeeded, "{:#?}", r.error);
-    assert_eq!(r.steps["clean"].output, Some(json!({ "phone": "+4915112345678", "name": "Ada Lovelace", "company": "unknown" })));
+    assert_eq!(
+        r.steps["clean"].output,
+        Some(json!({ "phone": "+4915112345678", "name": "Ada Lovelace", "company": "unknown" }))
+    );
     assert_eq!(r.response.unwrap().body, json!({ "score": 55, "route": "hot" }));
     assert_eq!(r.steps["warm"].status, switchboard_engine::StepStatus::Skipped);
 }

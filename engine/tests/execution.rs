@@ -217,9 +217,13 @@ async fn loop_parallelism_overlaps_iterations_and_keeps_order() {
     let started = std::time::Instant::now();
     let r = run(&engine, f, json!({ "items": [300, 200, 100, 50] })).await;
     let elapsed = started.elapsed();
-    let tags: Vec<Value> = output(&r, "each").as_array().unwrap().iter().map(|o| o["nap"]["tag"].clone()).collect();
+    let tags: Vec<Value> =
+        output(&r, "each").as_array().unwrap().iter().map(|o| o["nap"]["tag"].clone()).collect();
     assert_eq!(tags, vec![json!(0), json!(1), json!(2), json!(3)]);
-    assert!(elapsed < std::time::Duration::from_millis(600), "sequential would take 650 ms: {elapsed:?}");
+    assert!(
+        elapsed < std::time::Duration::from_millis(600),
+        "sequential would take 650 ms: {elapsed:?}"
+    );
 }
 
 #[tokio::test]
@@ -253,7 +257,14 @@ async fn loop_over_a_non_array_fails_clearly() {
     );
     let r = run(&engine, f, json!({ "a": 1 })).await;
     assert_eq!(r.status, RunStatus::Failed);
-    assert!(r.steps["each"].error.as_ref().unwrap().message.contains("`items` must give an array, got an object"));
+    assert!(
+        r.steps["each"]
+            .error
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("`items` must give an array, got an object")
+    );
 }
 
 #[tokio::test]
@@ -281,7 +292,7 @@ async fn failing_expression_fails_the_step_with_expression_and_position() {
     assert!(expr.expression.contains("nope()"));
     assert_eq!(expr.line, Some(2));
     assert!(err.message.contains("nope"), "{}", err.message);
-    assert_eq!(r.error.unwrap().step.as_deref(), Some("c"));
+    assert_eq!(r.error.clone().unwrap().step.as_deref(), Some("c"));
 }
 
 #[tokio::test]
@@ -289,7 +300,10 @@ async fn respond_sets_the_response_and_notifies_the_host_once() {
     let (engine, _) = engine();
     let seen: Arc<Mutex<Vec<Response>>> = Arc::default();
     let sink = seen.clone();
-    let env = RunEnv { on_respond: Some(Arc::new(move |r: &Response| sink.lock().unwrap().push(r.clone()))), ..RunEnv::default() };
+    let env = RunEnv {
+        on_respond: Some(Arc::new(move |r: &Response| sink.lock().unwrap().push(r.clone()))),
+        ..RunEnv::default()
+    };
     let f = flow(
         json!([
             { "id": "r1", "type": "respond", "status": 201, "headers": { "X-Run": "{{ run.id }}" }, "body": { "ok": true, "n": "{{ trigger.body.n }}" } },
@@ -320,7 +334,7 @@ async fn stop_ends_the_run_with_its_outcome() {
     };
     let r = run(&engine, f("failed"), json!({ "budget": 0 })).await;
     assert_eq!(r.status, RunStatus::Failed);
-    assert_eq!(r.error.unwrap().message, "no budget: 0");
+    assert_eq!(r.error.clone().unwrap().message, "no budget: 0");
     assert_eq!(status(&r, "after"), StepStatus::Skipped);
     let r = run(&engine, f("succeeded"), json!({ "budget": 0 })).await;
     assert_eq!(r.status, RunStatus::Succeeded);
@@ -372,7 +386,7 @@ async fn a_failure_fails_the_run_and_skips_what_had_not_started() {
     );
     let r = run(&engine, f, json!({})).await;
     assert_eq!(r.status, RunStatus::Failed);
-    let e = r.error.unwrap();
+    let e = r.error.clone().unwrap();
     assert_eq!(e.step.as_deref(), Some("bad"));
     assert!(e.message.contains("Test: status 400"));
     assert_eq!(status(&r, "next"), StepStatus::Skipped);
@@ -405,7 +419,7 @@ async fn flow_timeout_fails_the_run_and_keeps_finished_steps() {
     f.settings.timeout_sec = Some(5);
     let r = run(&engine, f, json!({})).await;
     assert_eq!(r.status, RunStatus::Failed);
-    assert!(r.error.unwrap().message.contains("timed out after 5 s"));
+    assert!(r.error.clone().unwrap().message.contains("timed out after 5 s"));
     assert_eq!(status(&r, "quick"), StepStatus::Succeeded);
 }
 
@@ -473,7 +487,8 @@ impl switchboard_engine::exec::Subflows for EchoSubflows {
         flow: &'a str,
         input: Value,
         wait: bool,
-    ) -> switchboard_engine::piece::BoxFuture<'a, Result<Value, switchboard_engine::StepError>> {
+    ) -> switchboard_engine::piece::BoxFuture<'a, Result<Value, switchboard_engine::StepError>>
+    {
         Box::pin(async move { Ok(json!({ "flow": flow, "input": input, "waited": wait })) })
     }
 }
@@ -487,11 +502,24 @@ async fn subflow_calls_the_host() {
         edges(&[("hook", "sub")]),
     );
     let r = run_with(&engine, f, json!({ "p": "+1555" }), &env).await;
-    assert_eq!(output(&r, "sub"), json!({ "flow": "enrich", "input": { "phone": "+1555" }, "waited": true }));
+    assert_eq!(
+        output(&r, "sub"),
+        json!({ "flow": "enrich", "input": { "phone": "+1555" }, "waited": true })
+    );
     // Without a host that runs subflows the step fails clearly.
-    let f = flow(json!([{ "id": "sub", "type": "subflow", "flow": "enrich" }]), edges(&[("hook", "sub")]));
+    let f = flow(
+        json!([{ "id": "sub", "type": "subflow", "flow": "enrich" }]),
+        edges(&[("hook", "sub")]),
+    );
     let r = run(&engine, f, json!({})).await;
-    assert!(r.steps["sub"].error.as_ref().unwrap().message.contains("subflows need the Switchboard server"));
+    assert!(
+        r.steps["sub"]
+            .error
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("subflows need the Switchboard server")
+    );
 }
 
 #[tokio::test]
@@ -521,7 +549,10 @@ async fn vars_and_run_are_in_scope() {
 #[tokio::test]
 async fn steps_can_read_the_trigger_by_its_id() {
     let (engine, _) = engine();
-    let f = flow(json!([{ "id": "a", "type": "set", "values": { "n": "{{ steps.hook.body.n }}" } }]), edges(&[("hook", "a")]));
+    let f = flow(
+        json!([{ "id": "a", "type": "set", "values": { "n": "{{ steps.hook.body.n }}" } }]),
+        edges(&[("hook", "a")]),
+    );
     let r = run(&engine, f, json!({ "n": 5 })).await;
     assert_eq!(output(&r, "a"), json!({ "n": 5 }));
 }

@@ -19,7 +19,12 @@ async fn wait_pauses_then_resumes_with_the_posted_body_without_rerunning_steps()
             { "id": "after", "type": "action", "piece": "test", "action": "echo", "props": { "text": "{{ steps.approval.decision }}" } },
             { "id": "side", "type": "action", "piece": "test", "action": "echo", "props": {} }
         ]),
-        edges(&[("hook", "before"), ("before", "approval"), ("approval", "after"), ("hook", "side")]),
+        edges(&[
+            ("hook", "before"),
+            ("before", "approval"),
+            ("approval", "after"),
+            ("hook", "side"),
+        ]),
     );
     let compiled = engine.compile(f).unwrap();
     let journal = Arc::new(MemoryJournal::default());
@@ -29,10 +34,15 @@ async fn wait_pauses_then_resumes_with_the_posted_body_without_rerunning_steps()
     let first = engine.run(&compiled, req.clone(), &env).await;
     assert_eq!(first.status, RunStatus::Paused);
     assert_eq!(first.pauses.len(), 1);
-    let Pause::Wait { resume_token, timeout_at } = first.pauses[0].pause.clone() else { panic!("wait pause") };
+    let Pause::Wait { resume_token, timeout_at } = first.pauses[0].pause.clone() else {
+        panic!("wait pause")
+    };
     assert!(timeout_at.is_some());
     // The URL given to the earlier step is the one that resumes this wait.
-    let asked = first.steps["before"].output.as_ref().unwrap()["props"]["text"].as_str().unwrap().to_owned();
+    let asked = first.steps["before"].output.as_ref().unwrap()["props"]["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(asked, format!("ask https://sb.example/hooks/resume/{resume_token}"));
     assert_eq!(first.steps["approval"].status, StepStatus::Paused);
     assert!(!first.steps.contains_key("after"));
@@ -71,7 +81,8 @@ async fn a_paused_run_resumed_without_a_resume_stays_paused_with_the_same_token(
 #[tokio::test]
 async fn wait_timeout_fails_or_continues() {
     let (engine, _) = engine();
-    for (on_timeout, expected) in [("fail", RunStatus::Failed), ("continue", RunStatus::Succeeded)] {
+    for (on_timeout, expected) in [("fail", RunStatus::Failed), ("continue", RunStatus::Succeeded)]
+    {
         let f = flow(
             json!([{ "id": "w", "type": "wait", "timeout": "1h", "on_timeout": on_timeout }]),
             edges(&[("hook", "w")]),
@@ -116,11 +127,22 @@ async fn delay_pauses_until_its_wake_up_time() {
 #[tokio::test]
 async fn delay_until_a_past_time_does_not_pause_and_a_bad_time_fails() {
     let (engine, _) = engine();
-    let f = flow(json!([{ "id": "d", "type": "delay", "until": "{{ trigger.at }}" }]), edges(&[("hook", "d")]));
+    let f = flow(
+        json!([{ "id": "d", "type": "delay", "until": "{{ trigger.at }}" }]),
+        edges(&[("hook", "d")]),
+    );
     let compiled = engine.compile(f).unwrap();
-    let r = engine.run(&compiled, RunRequest::new(json!({ "at": "2020-01-01T00:00:00Z" })), &RunEnv::default()).await;
+    let r = engine
+        .run(
+            &compiled,
+            RunRequest::new(json!({ "at": "2020-01-01T00:00:00Z" })),
+            &RunEnv::default(),
+        )
+        .await;
     assert_eq!(r.status, RunStatus::Succeeded);
-    let r = engine.run(&compiled, RunRequest::new(json!({ "at": "next tuesday" })), &RunEnv::default()).await;
+    let r = engine
+        .run(&compiled, RunRequest::new(json!({ "at": "next tuesday" })), &RunEnv::default())
+        .await;
     assert_eq!(r.status, RunStatus::Failed);
     assert!(r.steps["d"].error.as_ref().unwrap().message.contains("RFC 3339"));
 }
@@ -151,7 +173,11 @@ async fn crash_recovery_resumes_from_the_journal_and_skips_finished_steps() {
     assert_eq!(resumed.status, RunStatus::Succeeded);
     assert_eq!(resumed.steps["b"].output.as_ref().unwrap()["props"]["text"], json!("ab"));
     assert_eq!(calls.count("a"), 1, "a finished before the crash: not run again");
-    assert_eq!(calls.count("b"), 2, "b was in flight: it runs again, with the same idempotency key");
+    assert_eq!(
+        calls.count("b"),
+        2,
+        "b was in flight: it runs again, with the same idempotency key"
+    );
     let keys: Vec<_> = calls.all().iter().filter(|c| c.1 == "b").map(|c| c.3.clone()).collect();
     assert_eq!(keys[0], keys[1]);
 }

@@ -57,7 +57,10 @@ async fn retry_after_is_honoured_on_429() {
 #[tokio::test(start_paused = true)]
 async fn attempts_run_out_and_the_last_error_is_kept() {
     let (engine, calls) = engine();
-    let f = failing(json!({ "status": 502 }), json!({ "max_attempts": 3, "initial_delay_ms": 100, "jitter": false }));
+    let f = failing(
+        json!({ "status": 502 }),
+        json!({ "max_attempts": 3, "initial_delay_ms": 100, "jitter": false }),
+    );
     let r = run(&engine, f, json!({})).await;
     assert_eq!(r.status, RunStatus::Failed);
     assert_eq!(r.steps["call"].status, StepStatus::Failed);
@@ -78,7 +81,10 @@ async fn client_errors_are_not_retried_by_default() {
 #[tokio::test(start_paused = true)]
 async fn any_retries_client_errors_too() {
     let (engine, _) = engine();
-    let f = failing(json!({ "times": 1, "status": 404 }), json!({ "max_attempts": 2, "on": ["any"], "jitter": false }));
+    let f = failing(
+        json!({ "times": 1, "status": 404 }),
+        json!({ "max_attempts": 2, "on": ["any"], "jitter": false }),
+    );
     let r = run(&engine, f, json!({})).await;
     assert_eq!(r.status, RunStatus::Succeeded);
     assert_eq!(r.steps["call"].attempts, 2);

@@ -19,9 +19,13 @@ fn the_committed_schema_is_up_to_date() {
 
 #[test]
 fn the_schema_describes_every_step_type() {
-    let schema: serde_json::Value = serde_json::from_str(&switchboard_engine::schema::flow_schema_json()).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&switchboard_engine::schema::flow_schema_json()).unwrap();
     let text = schema.to_string();
-    for t in ["action", "filter", "router", "loop", "code", "set", "respond", "stop", "delay", "wait", "subflow"] {
+    for t in [
+        "action", "filter", "router", "loop", "code", "set", "respond", "stop", "delay", "wait",
+        "subflow",
+    ] {
         assert!(text.contains(&format!("\"const\":\"{t}\"")), "step type {t} missing");
     }
 }

@@ -49,9 +49,15 @@ fn duplicate_ids_name_both_places() {
 
 #[test]
 fn ids_must_be_identifiers() {
-    let p = problems(doc(json!([{ "id": "my-step", "type": "set", "values": {} }]), json!([{ "from": "hook", "to": "my-step" }])));
+    let p = problems(doc(
+        json!([{ "id": "my-step", "type": "set", "values": {} }]),
+        json!([{ "from": "hook", "to": "my-step" }]),
+    ));
     assert_has(&p, "steps[0].id", "must be letters, digits and underscores");
-    let p = problems(doc(json!([{ "id": "steps", "type": "set", "values": {} }]), json!([{ "from": "hook", "to": "steps" }])));
+    let p = problems(doc(
+        json!([{ "id": "steps", "type": "set", "values": {} }]),
+        json!([{ "from": "hook", "to": "steps" }]),
+    ));
     assert_has(&p, "steps[0].id", "must be letters");
 }
 
@@ -82,7 +88,10 @@ fn cycles_are_reported_with_their_members() {
         json!([{ "from": "hook", "to": "a" }, { "from": "a", "to": "b" }, { "from": "b", "to": "c" }, { "from": "c", "to": "a" }]),
     ));
     assert_has(&p, "steps[0]", "cycle between `a`, `b`, `c`");
-    let p = problems(doc(json!([{ "id": "a", "type": "set", "values": {} }]), json!([{ "from": "hook", "to": "a" }, { "from": "a", "to": "a" }])));
+    let p = problems(doc(
+        json!([{ "id": "a", "type": "set", "values": {} }]),
+        json!([{ "from": "hook", "to": "a" }, { "from": "a", "to": "a" }]),
+    ));
     assert_has(&p, "edges[1]", "cycle: `a` leads to itself");
 }
 
@@ -124,7 +133,10 @@ fn router_branches_are_unique_with_one_fallback() {
     ));
     assert_has(&p, "steps[0].branches[1].name", "duplicate branch name `x`");
     assert_has(&p, "steps[0].branches[1]", "only one branch may be the fallback");
-    let p = problems(doc(json!([{ "id": "r", "type": "router", "branches": [] }]), json!([{ "from": "hook", "to": "r" }])));
+    let p = problems(doc(
+        json!([{ "id": "r", "type": "router", "branches": [] }]),
+        json!([{ "from": "hook", "to": "r" }]),
+    ));
     assert_has(&p, "steps[0].branches", "at least one branch");
 }
 
@@ -138,7 +150,11 @@ fn unknown_piece_action_and_trigger() {
         json!([{ "from": "hook", "to": "a" }, { "from": "hook", "to": "b" }]),
     ));
     assert_has(&p, "steps[0].piece", "unknown piece `nosuch`");
-    assert_has(&p, "steps[1].action", "piece `test` has no action `nosuch` (its actions: echo, sleep, fail)");
+    assert_has(
+        &p,
+        "steps[1].action",
+        "piece `test` has no action `nosuch` (its actions: echo, sleep, fail)",
+    );
     let mut d = doc(json!([]), json!([]));
     d["trigger"]["trigger"] = json!("nope");
     assert_has(&problems(d.clone()), "trigger.trigger", "piece `webhook` has no trigger `nope`");
@@ -170,15 +186,27 @@ fn expression_syntax_errors_have_line_and_column() {
         ]),
         json!([{ "from": "hook", "to": "f" }, { "from": "hook", "to": "c" }, { "from": "hook", "to": "s" }]),
     ));
-    assert!(p.iter().any(|p| p.path == "steps[0].condition" && p.message.contains("line 1")), "{p:#?}");
-    assert!(p.iter().any(|p| p.path == "steps[1].script" && p.message.contains("line 2")), "{p:#?}");
+    assert!(
+        p.iter().any(|p| p.path == "steps[0].condition" && p.message.contains("line 1")),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter().any(|p| p.path == "steps[1].script" && p.message.contains("line 2")),
+        "{p:#?}"
+    );
     assert!(p.iter().any(|p| p.path == "steps[2].values.greeting"), "{p:#?}");
 }
 
 #[test]
 fn unknown_variables_are_reported() {
-    let p = problems(doc(json!([{ "id": "f", "type": "filter", "condition": "triger.body.x > 1" }]), json!([{ "from": "hook", "to": "f" }])));
-    assert!(p.iter().any(|p| p.path == "steps[0].condition" && p.message.contains("triger")), "{p:#?}");
+    let p = problems(doc(
+        json!([{ "id": "f", "type": "filter", "condition": "triger.body.x > 1" }]),
+        json!([{ "from": "hook", "to": "f" }]),
+    ));
+    assert!(
+        p.iter().any(|p| p.path == "steps[0].condition" && p.message.contains("triger")),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -238,7 +266,10 @@ fn loop_bodies_are_checked_like_the_top_level() {
     ));
     assert_has(&p, "steps[0].steps[0]", "cycle between `a`, `b`");
     assert_has(&p, "steps[0].edges[2].to", "edges cannot cross a loop body's boundary");
-    let p = problems(doc(json!([{ "id": "l", "type": "loop", "items": [], "steps": [], "edges": [] }]), json!([{ "from": "hook", "to": "l" }])));
+    let p = problems(doc(
+        json!([{ "id": "l", "type": "loop", "items": [], "steps": [], "edges": [] }]),
+        json!([{ "from": "hook", "to": "l" }]),
+    ));
     assert_has(&p, "steps[0].steps", "at least one step");
 }
 
@@ -262,7 +293,7 @@ fn parse_errors_carry_paths() {
             "steps": [{"id": "s", "type": "set", "values": {}, "conditon": "x"}]}"#,
     )
     .unwrap_err();
-    assert_eq!(err.path, "steps[0]");
+    assert_eq!(err.path, "steps[0].conditon");
     assert!(err.message.contains("unknown field `conditon`"), "{err}");
     assert_eq!(err.line, Some(2));
 }

@@ -53,9 +53,13 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let result = match args.command {
         Command::Validate { flow, json } => cli::validate::run(&flow, json),
-        Command::Run { flow, payload, content_type, connections, json } => {
-            cli::run::run(&flow, payload.as_deref(), content_type.as_deref(), connections.as_deref(), json)
-        }
+        Command::Run { flow, payload, content_type, connections, json } => cli::run::run(
+            &flow,
+            payload.as_deref(),
+            content_type.as_deref(),
+            connections.as_deref(),
+            json,
+        ),
         Command::Schema => {
             print!("{}", switchboard_engine::schema::flow_schema_json());
             Ok(ExitCode::SUCCESS)

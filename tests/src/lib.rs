@@ -16,7 +16,8 @@ pub fn binary() -> &'static Path {
     BIN.get_or_init(|| {
         // The test executable lives in target/<profile>/deps/; the binary in target/<profile>/.
         let exe = std::env::current_exe().expect("test executable path");
-        let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf();
+        let profile_dir =
+            exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf();
         let release = profile_dir.file_name().is_some_and(|n| n == "release");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = Command::new(cargo);
@@ -46,7 +47,11 @@ pub struct TempDir(PathBuf);
 impl TempDir {
     /// A new, empty directory under the system temp dir.
     pub fn new(tag: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("switchboard-{tag}-{}-{}", std::process::id(), nanos()));
+        let dir = std::env::temp_dir().join(format!(
+            "switchboard-{tag}-{}-{}",
+            std::process::id(),
+            nanos()
+        ));
         std::fs::create_dir_all(&dir).expect("create temp dir");
         Self(dir)
     }
@@ -71,5 +76,8 @@ impl Drop for TempDir {
 }
 
 fn nanos() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
 }

@@ -42,7 +42,13 @@ fn validate_lists_every_problem_and_exits_1() {
     let o = switchboard(&["validate", &f], &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    for needle in ["steps[0].condition", "steps[1].piece: unknown piece `nosuch`", "edges[2].to", "steps[2]", "unknown step `zzz`"] {
+    for needle in [
+        "steps[0].condition",
+        "steps[1].piece: unknown piece `nosuch`",
+        "edges[2].to",
+        "steps[2]",
+        "unknown step `zzz`",
+    ] {
         assert!(err.contains(needle), "missing `{needle}` in:\n{err}");
     }
     let o = switchboard(&["validate", "--json", &f], &[]);
@@ -62,7 +68,15 @@ fn validate_reports_syntax_errors_with_line_and_column() {
 
 #[test]
 fn run_prints_a_step_by_step_summary() {
-    let o = switchboard(&["run", "flows/examples/lead-router.json", "--payload", "flows/examples/lead-router.payload.json"], &[]);
+    let o = switchboard(
+        &[
+            "run",
+            "flows/examples/lead-router.json",
+            "--payload",
+            "flows/examples/lead-router.payload.json",
+        ],
+        &[],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("succeeded"), "{out}");
@@ -83,12 +97,17 @@ async fn run_json_prints_the_run_record_and_calls_the_sink() {
         .mount(&sink)
         .await;
     let dir = TempDir::new("run");
-    let flow_text = std::fs::read_to_string(switchboard_tests::workspace().join("flows/examples/call-completed.json"))
-        .unwrap()
-        .replace("http://127.0.0.1:18080/sink", &format!("{}/sink", sink.uri()));
+    let flow_text = std::fs::read_to_string(
+        switchboard_tests::workspace().join("flows/examples/call-completed.json"),
+    )
+    .unwrap()
+    .replace("http://127.0.0.1:18080/sink", &format!("{}/sink", sink.uri()));
     let f = dir.write("flow.json", &flow_text);
     let o = tokio::task::spawn_blocking(move || {
-        switchboard(&["run", &f, "--payload", "flows/examples/call-completed.payload.json", "--json"], &[])
+        switchboard(
+            &["run", &f, "--payload", "flows/examples/call-completed.payload.json", "--json"],
+            &[],
+        )
     })
     .await
     .unwrap();

@@ -33,7 +33,12 @@ impl Shape {
     /// is a path from `ancestor` to `node`).
     pub fn is_upstream(&self, ancestor: usize, node: usize) -> bool {
         ancestor != node
-            && has_path_connecting(&self.graph, NodeIndex::new(ancestor), NodeIndex::new(node), None)
+            && has_path_connecting(
+                &self.graph,
+                NodeIndex::new(ancestor),
+                NodeIndex::new(node),
+                None,
+            )
     }
 }
 
@@ -75,7 +80,10 @@ pub(crate) fn build(
                     None
                 }
                 None => {
-                    problems.push(Problem::new(format!("{path}.{field}"), format!("edge refers to unknown node `{id}`")));
+                    problems.push(Problem::new(
+                        format!("{path}.{field}"),
+                        format!("edge refers to unknown node `{id}`"),
+                    ));
                     None
                 }
             }
@@ -112,10 +120,14 @@ pub(crate) fn build(
                 if scc.len() > 1 {
                     let mut members: Vec<usize> = scc.iter().map(|n| n.index()).collect();
                     members.sort_unstable();
-                    let names: Vec<String> = members.iter().map(|&m| format!("`{}`", ids[m])).collect();
+                    let names: Vec<String> =
+                        members.iter().map(|&m| format!("`{}`", ids[m])).collect();
                     problems.push(Problem::new(
                         node_paths[members[0]].clone(),
-                        format!("cycle between {}: a flow must not loop back (use a loop step)", names.join(", ")),
+                        format!(
+                            "cycle between {}: a flow must not loop back (use a loop step)",
+                            names.join(", ")
+                        ),
                     ));
                 }
             }
@@ -124,10 +136,15 @@ pub(crate) fn build(
 
     if let Some(root) = root {
         for (i, path) in node_paths.iter().enumerate() {
-            if i != root && !has_path_connecting(&shape.graph, NodeIndex::new(root), NodeIndex::new(i), None) {
+            if i != root
+                && !has_path_connecting(&shape.graph, NodeIndex::new(root), NodeIndex::new(i), None)
+            {
                 problems.push(Problem::new(
                     path.clone(),
-                    format!("step `{}` is unreachable: no path leads to it from the trigger `{}`", ids[i], ids[root]),
+                    format!(
+                        "step `{}` is unreachable: no path leads to it from the trigger `{}`",
+                        ids[i], ids[root]
+                    ),
                 ));
             }
         }

@@ -8,7 +8,7 @@ mod steps;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub(crate) use graph::{Incoming, Shape};
+pub(crate) use graph::Shape;
 
 use crate::expr::{Expr, ExprEngine, Template};
 use crate::flow::{Flow, OnTimeout, Outcome, RouterMode, StepCommon};
@@ -94,23 +94,52 @@ impl std::fmt::Debug for CompiledStep {
 pub(crate) enum StepBody {
     Action {
         piece: String,
-        action_name: String,
         action: Arc<dyn Action>,
         connection: Option<String>,
         props: Template,
         /// Props whose values are credentials: redacted from records.
         secret_props: Vec<String>,
     },
-    Filter { condition: Expr },
-    Router { mode: RouterMode, branches: Vec<(String, Option<Expr>)> },
-    Loop { items: Template, parallelism: usize, body: Box<Graph> },
-    Code { script: Expr },
-    Set { values: Template },
-    Respond { status: u16, headers: Template, body: Template },
-    Stop { outcome: Outcome, message: Option<Template> },
-    Delay { duration: Option<std::time::Duration>, until: Option<Template> },
-    Wait { timeout: Option<std::time::Duration>, on_timeout: OnTimeout },
-    Subflow { flow: String, input: Template, wait: bool },
+    Filter {
+        condition: Expr,
+    },
+    Router {
+        mode: RouterMode,
+        branches: Vec<(String, Option<Expr>)>,
+    },
+    Loop {
+        items: Template,
+        parallelism: usize,
+        body: Box<Graph>,
+    },
+    Code {
+        script: Expr,
+    },
+    Set {
+        values: Template,
+    },
+    Respond {
+        status: u16,
+        headers: Template,
+        body: Template,
+    },
+    Stop {
+        outcome: Outcome,
+        message: Option<Template>,
+    },
+    Delay {
+        duration: Option<std::time::Duration>,
+        until: Option<Template>,
+    },
+    Wait {
+        timeout: Option<std::time::Duration>,
+        on_timeout: OnTimeout,
+    },
+    Subflow {
+        flow: String,
+        input: Template,
+        wait: bool,
+    },
 }
 
 /// Compiles a flow, or returns every problem found.
@@ -155,7 +184,10 @@ fn collect_ids(flow: &Flow, problems: &mut Vec<Problem>) -> HashMap<String, Stri
             ));
         }
         if let Some(first) = ids.get(id) {
-            problems.push(Problem::new(format!("{path}.id"), format!("duplicate id `{id}` (also used by {first})")));
+            problems.push(Problem::new(
+                format!("{path}.id"),
+                format!("duplicate id `{id}` (also used by {first})"),
+            ));
         } else {
             ids.insert(id.to_owned(), path);
         }

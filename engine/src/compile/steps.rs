@@ -49,12 +49,24 @@ pub(super) fn check_trigger(
             if names.is_empty() {
                 format!("piece `{}` has no triggers", t.piece)
             } else {
-                format!("piece `{}` has no trigger `{}` (its triggers: {})", t.piece, t.trigger, names.join(", "))
+                format!(
+                    "piece `{}` has no trigger `{}` (its triggers: {})",
+                    t.piece,
+                    t.trigger,
+                    names.join(", ")
+                )
             },
         ));
         return None;
     };
-    check_props(&meta.props, false, &t.props, "trigger.props", &format!("{}.{}", t.piece, t.trigger), problems);
+    check_props(
+        &meta.props,
+        false,
+        &t.props,
+        "trigger.props",
+        &format!("{}.{}", t.piece, t.trigger),
+        problems,
+    );
     piece.trigger(&t.trigger)
 }
 
@@ -141,7 +153,8 @@ pub(super) fn compile_level(
     for (i, step) in steps.iter().enumerate() {
         let me = offset + i;
         let path = &node_paths[me];
-        let mut refs = RefCheck { ctx, shape: &shape, index: &local, me, enclosing, read_steps, problems };
+        let mut refs =
+            RefCheck { ctx, shape: &shape, index: &local, me, enclosing, read_steps, problems };
         let compiled = compile_step(ctx, step, path, me, &shape, &local, enclosing, &mut refs);
         nodes.push(Node { id: step.id().to_owned(), step: compiled });
     }
@@ -178,20 +191,31 @@ fn check_branches(
                 let names: Vec<&str> = r.branches.iter().map(|b| b.name.as_str()).collect();
                 problems.push(Problem::new(
                     format!("{path}.branch"),
-                    format!("router `{}` has no branch `{b}` (its branches: {})", e.from, names.join(", ")),
+                    format!(
+                        "router `{}` has no branch `{b}` (its branches: {})",
+                        e.from,
+                        names.join(", ")
+                    ),
                 ));
             }
             (Some(r), None) => {
                 let names: Vec<&str> = r.branches.iter().map(|b| b.name.as_str()).collect();
                 problems.push(Problem::new(
                     path,
-                    format!("an edge out of router `{}` must name its `branch` (one of: {})", e.from, names.join(", ")),
+                    format!(
+                        "an edge out of router `{}` must name its `branch` (one of: {})",
+                        e.from,
+                        names.join(", ")
+                    ),
                 ));
             }
             (None, Some(_)) if local.contains_key(e.from.as_str()) => {
                 problems.push(Problem::new(
                     format!("{path}.branch"),
-                    format!("`{}` is not a router: only edges out of a router name a branch", e.from),
+                    format!(
+                        "`{}` is not a router: only edges out of a router name a branch",
+                        e.from
+                    ),
                 ));
             }
             _ => {}
@@ -211,7 +235,12 @@ struct RefCheck<'a, 'b> {
 }
 
 impl RefCheck<'_, '_> {
-    fn expression(&mut self, path: &str, source: &str, compiled: Result<Expr, ExprError>) -> Option<Expr> {
+    fn expression(
+        &mut self,
+        path: &str,
+        source: &str,
+        compiled: Result<Expr, ExprError>,
+    ) -> Option<Expr> {
         match compiled {
             Ok(e) => {
                 self.references(path, e.references());
@@ -234,7 +263,8 @@ impl RefCheck<'_, '_> {
             }
             Err(errors) => {
                 for e in errors {
-                    self.problems.push(Problem::new(format!("{path}{}", e.path), e.error.to_string()));
+                    self.problems
+                        .push(Problem::new(format!("{path}{}", e.path), e.error.to_string()));
                 }
                 None
             }
@@ -242,15 +272,17 @@ impl RefCheck<'_, '_> {
     }
 
     fn references(&mut self, path: &str, refs: &References) {
-        let me_id = self.node_id(self.me);
+        let me_id = self.node_id(self.me).to_owned();
         if (refs.item || refs.index) && self.enclosing.is_empty() {
             let var = if refs.item { "item" } else { "index" };
-            self.problems.push(Problem::new(path, format!("`{var}` is only defined inside a loop body")));
+            self.problems
+                .push(Problem::new(path, format!("`{var}` is only defined inside a loop body")));
         }
         for (sid, line, column) in &refs.steps {
             let at = format!("`steps.{sid}` (line {line}, column {column})");
             if !self.ctx.all_ids.contains_key(sid) {
-                self.problems.push(Problem::new(path, format!("{at} refers to unknown step `{sid}`")));
+                self.problems
+                    .push(Problem::new(path, format!("{at} refers to unknown step `{sid}`")));
                 continue;
             }
             self.read_steps.insert(sid.clone());
@@ -261,7 +293,9 @@ impl RefCheck<'_, '_> {
                 if !self.shape.is_upstream(ix, self.me) {
                     self.problems.push(Problem::new(
                         path,
-                        format!("{at} is read before `{sid}` runs: `{sid}` is not upstream of `{me_id}`"),
+                        format!(
+                            "{at} is read before `{sid}` runs: `{sid}` is not upstream of `{me_id}`"
+                        ),
                     ));
                 }
                 continue;
@@ -312,15 +346,25 @@ fn compile_step(
     let body = match &step.kind {
         StepKind::Action(a) => {
             let Some(piece) = ctx.registry.get(&a.piece) else {
-                refs.problems.push(Problem::new(format!("{path}.piece"), unknown_piece_message(&a.piece, ctx.registry)));
+                refs.problems.push(Problem::new(
+                    format!("{path}.piece"),
+                    unknown_piece_message(&a.piece, ctx.registry),
+                ));
                 return None;
             };
             let meta = piece.meta();
-            let (Some(action_meta), Some(action)) = (meta.action(&a.action), piece.action(&a.action)) else {
+            let (Some(action_meta), Some(action)) =
+                (meta.action(&a.action), piece.action(&a.action))
+            else {
                 let names: Vec<&str> = meta.actions.iter().map(|a| a.name.as_str()).collect();
                 refs.problems.push(Problem::new(
                     format!("{path}.action"),
-                    format!("piece `{}` has no action `{}` (its actions: {})", a.piece, a.action, names.join(", ")),
+                    format!(
+                        "piece `{}` has no action `{}` (its actions: {})",
+                        a.piece,
+                        a.action,
+                        names.join(", ")
+                    ),
                 ));
                 return None;
             };
@@ -335,11 +379,15 @@ fn compile_step(
             let props = refs.template(&format!("{path}.props"), &Value::Object(a.props.clone()))?;
             StepBody::Action {
                 piece: a.piece.clone(),
-                action_name: a.action.clone(),
                 action,
                 connection: a.connection.clone(),
                 props,
-                secret_props: action_meta.props.iter().filter(|p| p.secret).map(|p| p.name.clone()).collect(),
+                secret_props: action_meta
+                    .props
+                    .iter()
+                    .filter(|p| p.secret)
+                    .map(|p| p.name.clone())
+                    .collect(),
             }
         }
         StepKind::Filter(f) => {
@@ -352,7 +400,10 @@ fn compile_step(
         }
         StepKind::Router(r) => {
             if r.branches.is_empty() {
-                refs.problems.push(Problem::new(format!("{path}.branches"), "a router needs at least one branch"));
+                refs.problems.push(Problem::new(
+                    format!("{path}.branches"),
+                    "a router needs at least one branch",
+                ));
             }
             let mut seen = HashSet::new();
             let mut fallbacks = 0;
@@ -361,7 +412,10 @@ fn compile_step(
             for (i, b) in r.branches.iter().enumerate() {
                 let bpath = format!("{path}.branches[{i}]");
                 if !seen.insert(b.name.as_str()) {
-                    refs.problems.push(Problem::new(format!("{bpath}.name"), format!("duplicate branch name `{}`", b.name)));
+                    refs.problems.push(Problem::new(
+                        format!("{bpath}.name"),
+                        format!("duplicate branch name `{}`", b.name),
+                    ));
                 }
                 match &b.condition {
                     None => {
@@ -375,7 +429,11 @@ fn compile_step(
                         branches.push((b.name.clone(), None));
                     }
                     Some(c) => {
-                        match refs.expression(&format!("{bpath}.condition"), c, ctx.expr.compile_expression(c)) {
+                        match refs.expression(
+                            &format!("{bpath}.condition"),
+                            c,
+                            ctx.expr.compile_expression(c),
+                        ) {
                             Some(e) => branches.push((b.name.clone(), Some(e))),
                             None => ok = false,
                         }
@@ -390,10 +448,17 @@ fn compile_step(
         StepKind::Loop(l) => {
             let items = refs.template(&format!("{path}.items"), &l.items);
             let mut chain: Vec<Enclosing<'_>> = Vec::with_capacity(enclosing.len() + 1);
-            chain.extend(enclosing.iter().map(|e| Enclosing { shape: e.shape, index: e.index, node: e.node }));
+            chain.extend(enclosing.iter().map(|e| Enclosing {
+                shape: e.shape,
+                index: e.index,
+                node: e.node,
+            }));
             chain.push(Enclosing { shape, index: local, node: me });
             if l.steps.is_empty() {
-                refs.problems.push(Problem::new(format!("{path}.steps"), "a loop needs at least one step in its body"));
+                refs.problems.push(Problem::new(
+                    format!("{path}.steps"),
+                    "a loop needs at least one step in its body",
+                ));
             }
             let body = compile_level(
                 ctx,
@@ -412,31 +477,44 @@ fn compile_step(
             }
         }
         StepKind::Code(c) => {
-            let script =
-                refs.expression(&format!("{path}.script"), &c.script, ctx.expr.compile_script(&c.script))?;
+            let script = refs.expression(
+                &format!("{path}.script"),
+                &c.script,
+                ctx.expr.compile_script(&c.script),
+            )?;
             StepBody::Code { script }
         }
-        StepKind::Set(s) => StepBody::Set { values: refs.template(&format!("{path}.values"), &Value::Object(s.values.clone()))? },
+        StepKind::Set(s) => StepBody::Set {
+            values: refs.template(&format!("{path}.values"), &Value::Object(s.values.clone()))?,
+        },
         StepKind::Respond(r) => {
-            let headers = refs.template(&format!("{path}.headers"), &Value::Object(r.headers.clone()));
+            let headers =
+                refs.template(&format!("{path}.headers"), &Value::Object(r.headers.clone()));
             let body = refs.template(&format!("{path}.body"), &r.body);
             StepBody::Respond { status: r.status, headers: headers?, body: body? }
         }
         StepKind::Stop(s) => {
             let message = match &s.message {
-                Some(m) => Some(refs.template(&format!("{path}.message"), &Value::String(m.clone()))?),
+                Some(m) => {
+                    Some(refs.template(&format!("{path}.message"), &Value::String(m.clone()))?)
+                }
                 None => None,
             };
             StepBody::Stop { outcome: s.outcome, message }
         }
         StepKind::Delay(d) => {
             let until = match &d.until {
-                Some(u) => Some(refs.template(&format!("{path}.until"), &Value::String(u.clone()))?),
+                Some(u) => {
+                    Some(refs.template(&format!("{path}.until"), &Value::String(u.clone()))?)
+                }
                 None => None,
             };
             StepBody::Delay { duration: d.duration.as_ref().map(|d| d.get()), until }
         }
-        StepKind::Wait(w) => StepBody::Wait { timeout: w.timeout.as_ref().map(|d| d.get()), on_timeout: w.on_timeout },
+        StepKind::Wait(w) => StepBody::Wait {
+            timeout: w.timeout.as_ref().map(|d| d.get()),
+            on_timeout: w.on_timeout,
+        },
         StepKind::Subflow(s) => StepBody::Subflow {
             flow: s.flow.clone(),
             input: refs.template(&format!("{path}.input"), &Value::Object(s.input.clone()))?,

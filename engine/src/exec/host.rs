@@ -16,7 +16,12 @@ use crate::step_error::{ErrorKind, StepError};
 pub trait Journal: Send + Sync {
     /// Stores one record; `path` is the step's path (`contact`, `each_lead[3].contact`). An error fails
     /// the run: a step whose result cannot be kept must not let later steps act on it.
-    fn record<'a>(&'a self, run_id: &'a str, path: &'a str, record: &'a StepRecord) -> BoxFuture<'a, Result<(), String>>;
+    fn record<'a>(
+        &'a self,
+        run_id: &'a str,
+        path: &'a str,
+        record: &'a StepRecord,
+    ) -> BoxFuture<'a, Result<(), String>>;
 }
 
 /// A journal that keeps nothing.
@@ -24,7 +29,12 @@ pub trait Journal: Send + Sync {
 pub struct NoJournal;
 
 impl Journal for NoJournal {
-    fn record<'a>(&'a self, _: &'a str, _: &'a str, _: &'a StepRecord) -> BoxFuture<'a, Result<(), String>> {
+    fn record<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+        _: &'a StepRecord,
+    ) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async { Ok(()) })
     }
 }
@@ -48,7 +58,12 @@ impl MemoryJournal {
 }
 
 impl Journal for MemoryJournal {
-    fn record<'a>(&'a self, _: &'a str, path: &'a str, record: &'a StepRecord) -> BoxFuture<'a, Result<(), String>> {
+    fn record<'a>(
+        &'a self,
+        _: &'a str,
+        path: &'a str,
+        record: &'a StepRecord,
+    ) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async move {
             self.entries
                 .lock()
@@ -63,7 +78,12 @@ impl Journal for MemoryJournal {
 pub trait Subflows: Send + Sync {
     /// Runs flow `flow` with `input` as its trigger body. With `wait`, returns the called flow's output
     /// (see [`super::RunRecord::output`]); without, returns once it is queued (e.g. `{ "run_id" }`).
-    fn run<'a>(&'a self, flow: &'a str, input: serde_json::Value, wait: bool) -> BoxFuture<'a, Result<serde_json::Value, StepError>>;
+    fn run<'a>(
+        &'a self,
+        flow: &'a str,
+        input: serde_json::Value,
+        wait: bool,
+    ) -> BoxFuture<'a, Result<serde_json::Value, StepError>>;
 }
 
 /// A host without subflows.
@@ -71,7 +91,12 @@ pub trait Subflows: Send + Sync {
 pub struct NoSubflows;
 
 impl Subflows for NoSubflows {
-    fn run<'a>(&'a self, flow: &'a str, _: serde_json::Value, _: bool) -> BoxFuture<'a, Result<serde_json::Value, StepError>> {
+    fn run<'a>(
+        &'a self,
+        flow: &'a str,
+        _: serde_json::Value,
+        _: bool,
+    ) -> BoxFuture<'a, Result<serde_json::Value, StepError>> {
         Box::pin(async move {
             Err(StepError::new(
                 ErrorKind::Unsupported,

@@ -7,7 +7,11 @@ mod redact;
 mod retry;
 mod run;
 
-pub use host::{Journal, MemoryJournal, NoJournal, NoSubflows, Resume, RunEnv, RunRequest, Subflows};
-pub use record::{Pause, PausedStep, Response, RunError, RunRecord, RunStatus, StepRecord, StepStatus};
+pub use host::{
+    Journal, MemoryJournal, NoJournal, NoSubflows, Resume, RunEnv, RunRequest, Subflows,
+};
+pub use record::{
+    Pause, PausedStep, Response, RunError, RunRecord, RunStatus, StepRecord, StepStatus,
+};
 pub use redact::REDACTED;
 pub(crate) use run::execute;

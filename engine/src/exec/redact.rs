@@ -35,7 +35,9 @@ pub(crate) fn secret_prop_values(props: &Value, names: &[String], out: &mut Vec<
             Value::String(s) if s.len() >= 4 => out.push(s.clone()),
             Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
             // `type` names the kind of credential (`bearer`), not the credential.
-            Value::Object(m) => m.iter().filter(|(k, _)| k.as_str() != "type").for_each(|(_, v)| strings(v, out)),
+            Value::Object(m) => {
+                m.iter().filter(|(k, _)| k.as_str() != "type").for_each(|(_, v)| strings(v, out))
+            }
             _ => {}
         }
     }
@@ -61,7 +63,11 @@ mod tests {
     #[test]
     fn collects_secret_props() {
         let mut out = Vec::new();
-        secret_prop_values(&json!({"auth": {"type": "bearer", "token": "tok_abcdef"}, "url": "u"}), &["auth".into()], &mut out);
+        secret_prop_values(
+            &json!({"auth": {"type": "bearer", "token": "tok_abcdef"}, "url": "u"}),
+            &["auth".into()],
+            &mut out,
+        );
         assert!(out.contains(&"tok_abcdef".to_owned()));
         assert!(!out.contains(&"bearer".to_owned()));
     }

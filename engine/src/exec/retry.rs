@@ -17,14 +17,20 @@ pub(crate) fn retries(policy: &RetryPolicy, error: &StepError) -> bool {
         RetryOn::Any => true,
         RetryOn::Network => error.kind == ErrorKind::Network,
         RetryOn::Timeout => error.kind == ErrorKind::Timeout,
-        RetryOn::ServerError => error.kind == ErrorKind::Http && error.status.is_some_and(|s| s >= 500),
+        RetryOn::ServerError => {
+            error.kind == ErrorKind::Http && error.status.is_some_and(|s| s >= 500)
+        }
         RetryOn::RateLimited => error.kind == ErrorKind::Http && error.status == Some(429),
     })
 }
 
 /// The delay before attempt `next_attempt` (2 for the first retry). A `Retry-After` from the service
 /// wins over the policy's backoff (up to [`MAX_RETRY_AFTER`]); `None` means give up.
-pub(crate) fn delay(policy: &RetryPolicy, next_attempt: u32, error: &StepError) -> Option<Duration> {
+pub(crate) fn delay(
+    policy: &RetryPolicy,
+    next_attempt: u32,
+    error: &StepError,
+) -> Option<Duration> {
     if let Some(after) = error.retry_after {
         return (after <= MAX_RETRY_AFTER).then_some(after);
     }

@@ -15,7 +15,9 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::{Value, json};
 
 use super::host::{Resume, RunEnv, RunRequest};
-use super::record::{Pause, PausedStep, Response, RunError, RunRecord, RunStatus, StepRecord, StepStatus};
+use super::record::{
+    Pause, PausedStep, Response, RunError, RunRecord, RunStatus, StepRecord, StepStatus,
+};
 use super::{redact, retry};
 use crate::compile::{CompiledFlow, CompiledStep, Graph, StepBody};
 use crate::engine::Engine;
@@ -25,7 +27,12 @@ use crate::piece::{ActionContext, BoxFuture};
 use crate::step_error::{ErrorKind, StepError};
 
 /// Runs (or resumes) a flow to its end or its next pause.
-pub(crate) async fn execute(engine: &Engine, flow: &CompiledFlow, req: RunRequest, env: &RunEnv) -> RunRecord {
+pub(crate) async fn execute(
+    engine: &Engine,
+    flow: &CompiledFlow,
+    req: RunRequest,
+    env: &RunEnv,
+) -> RunRecord {
     let started = Instant::now();
     let started_at = Utc::now();
     let doc = flow.flow();
@@ -79,20 +86,36 @@ pub(crate) async fn execute(engine: &Engine, flow: &CompiledFlow, req: RunReques
     let (status, error, pauses) = match outcome {
         Ended::TimedOut => (
             RunStatus::Failed,
-            Some(RunError { step: None, message: format!("the run timed out after {} s", timeout.map_or(0, |t| t.as_secs())) }),
+            Some(RunError {
+                step: None,
+                message: format!(
+                    "the run timed out after {} s",
+                    timeout.map_or(0, |t| t.as_secs())
+                ),
+            }),
             Vec::new(),
         ),
-        Ended::Cancelled => (RunStatus::Cancelled, Some(RunError { step: None, message: "the run was cancelled".into() }), Vec::new()),
+        Ended::Cancelled => (
+            RunStatus::Cancelled,
+            Some(RunError { step: None, message: "the run was cancelled".into() }),
+            Vec::new(),
+        ),
         Ended::Level(level) => match (halt, level.failure) {
             (Some(Halt::Stopped { step, outcome: Outcome::Failed, message }), _) => (
                 RunStatus::Failed,
-                Some(RunError { step: Some(step), message: message.unwrap_or_else(|| "stopped by a stop step".into()) }),
+                Some(RunError {
+                    step: Some(step),
+                    message: message.unwrap_or_else(|| "stopped by a stop step".into()),
+                }),
                 Vec::new(),
             ),
             (Some(Halt::Stopped { .. }), _) => (RunStatus::Succeeded, None, Vec::new()),
             (None, Some((step, err))) => (
                 RunStatus::Failed,
-                Some(RunError { message: format!("step `{step}` failed: {}", err.message), step: Some(step) }),
+                Some(RunError {
+                    message: format!("step `{step}` failed: {}", err.message),
+                    step: Some(step),
+                }),
                 Vec::new(),
             ),
             (None, None) if !level.paused.is_empty() => (RunStatus::Paused, None, level.paused),
@@ -149,7 +172,10 @@ fn run_scope(req: &RunRequest, flow: &CompiledFlow) -> Value {
         let mut urls = serde_json::Map::new();
         for node in &flow.main.nodes {
             if let Some(CompiledStep { body: StepBody::Wait { .. }, .. }) = &node.step {
-                urls.insert(node.id.clone(), Value::String(format!("{base}/{}", resume_token(req, &node.id))));
+                urls.insert(
+                    node.id.clone(),
+                    Value::String(format!("{base}/{}", resume_token(req, &node.id))),
+                );
             }
         }
         run["resume_url"] = Value::String(format!("{base}/{}", req.resume_token));
@@ -277,12 +303,19 @@ impl<'a> RunCtx<'a> {
     }
 
     /// Runs one level to completion (or until nothing more can run).
-    fn run_level(&'a self, graph: &'a Graph, scope: EvalScope, prefix: String, top: bool) -> BoxFuture<'a, LevelResult> {
+    fn run_level(
+        &'a self,
+        graph: &'a Graph,
+        scope: EvalScope,
+        prefix: String,
+        top: bool,
+    ) -> BoxFuture<'a, LevelResult> {
         Box::pin(async move {
             let n = graph.nodes.len();
             let mut state: Vec<NodeState> = (0..n)
                 .map(|i| {
-                    let mut parents: Vec<usize> = graph.shape.parents[i].iter().map(|p| p.from).collect();
+                    let mut parents: Vec<usize> =
+                        graph.shape.parents[i].iter().map(|p| p.from).collect();
                     parents.sort_unstable();
                     parents.dedup();
                     NodeState::Waiting { remaining: parents.len(), reached: false }
@@ -290,7 +323,8 @@ impl<'a> RunCtx<'a> {
                 .collect();
             let mut result = LevelResult::default();
             let mut ready: VecDeque<usize> = VecDeque::new();
-            let mut inflight: FuturesUnordered<BoxFuture<'a, (usize, NodeDone)>> = FuturesUnordered::new();
+            let mut inflight: FuturesUnordered<BoxFuture<'a, (usize, NodeDone)>> =
+                FuturesUnordered::new();
             let mut finished: VecDeque<(usize, NodeDone)> = VecDeque::new();
 
             for &e in &graph.entries {
@@ -314,22 +348,46 @@ impl<'a> RunCtx<'a> {
                         Started::Pending(fut) => inflight.push(fut),
                     }
                     while let Some((j, done)) = finished.pop_front() {
-                        self.finish(graph, j, done, &scope, &prefix, top, &mut state, &mut ready, &mut finished, &mut result)
-                            .await;
+                        self.finish(
+                            graph,
+                            j,
+                            done,
+                            &scope,
+                            &prefix,
+                            top,
+                            &mut state,
+                            &mut ready,
+                            &mut finished,
+                            &mut result,
+                        )
+                        .await;
                     }
                 }
                 let Some((i, done)) = inflight.next().await else { break };
                 finished.push_back((i, done));
                 while let Some((j, done)) = finished.pop_front() {
-                    self.finish(graph, j, done, &scope, &prefix, top, &mut state, &mut ready, &mut finished, &mut result)
-                        .await;
+                    self.finish(
+                        graph,
+                        j,
+                        done,
+                        &scope,
+                        &prefix,
+                        top,
+                        &mut state,
+                        &mut ready,
+                        &mut finished,
+                        &mut result,
+                    )
+                    .await;
                 }
             }
 
             // A failure or a stop leaves steps that never started: record them as skipped.
             if result.failure.is_some() || self.halted() {
                 for &i in &graph.order {
-                    if matches!(state[i], NodeState::Waiting { .. }) && graph.nodes[i].step.is_some() {
+                    if matches!(state[i], NodeState::Waiting { .. })
+                        && graph.nodes[i].step.is_some()
+                    {
                         let record = StepRecord::skipped("the run ended before this step");
                         self.store(graph, i, record, top, &mut result);
                     }
@@ -350,7 +408,9 @@ impl<'a> RunCtx<'a> {
         finished: &mut VecDeque<(usize, NodeDone)>,
     ) {
         for &c in &graph.shape.children[i] {
-            let active = graph.shape.parents[c].iter().any(|p| p.from == i && outlet.allows(p.branch.as_deref()));
+            let active = graph.shape.parents[c]
+                .iter()
+                .any(|p| p.from == i && outlet.allows(p.branch.as_deref()));
             if let NodeState::Waiting { remaining, reached } = &mut state[c] {
                 *remaining = remaining.saturating_sub(1);
                 *reached |= active;
@@ -374,7 +434,14 @@ impl<'a> RunCtx<'a> {
         }
     }
 
-    fn store(&self, graph: &Graph, i: usize, record: StepRecord, top: bool, result: &mut LevelResult) {
+    fn store(
+        &self,
+        graph: &Graph,
+        i: usize,
+        record: StepRecord,
+        top: bool,
+        result: &mut LevelResult,
+    ) {
         let id = graph.nodes[i].id.clone();
         if top && let Ok(mut t) = self.top.lock() {
             t.insert(id.clone(), record.clone());
@@ -403,7 +470,10 @@ impl<'a> RunCtx<'a> {
             let secrets = self.secrets();
             redact_record(&mut done.record, &secrets);
             if let Err(e) = self.env.journal.record(&self.req.run_id, &path, &done.record).await {
-                result.failure.get_or_insert((path.clone(), StepError::new(ErrorKind::Other, format!("journal: {e}"))));
+                result.failure.get_or_insert((
+                    path.clone(),
+                    StepError::new(ErrorKind::Other, format!("journal: {e}")),
+                ));
             }
         }
         if let Some(out) = &done.record.output
@@ -459,7 +529,9 @@ impl<'a> RunCtx<'a> {
             StepBody::Loop { items, parallelism, body } => {
                 let scope = scope.clone();
                 Started::Pending(Box::pin(async move {
-                    let done = self.run_loop(step, items, *parallelism, body, &scope, &path, started_at, clock).await;
+                    let done = self
+                        .run_loop(step, items, *parallelism, body, &scope, &path, started_at, clock)
+                        .await;
                     (i, done)
                 }))
             }
@@ -468,17 +540,26 @@ impl<'a> RunCtx<'a> {
     }
 
     /// Control steps: no I/O, no retries.
-    fn inline(&self, step: &CompiledStep, scope: &EvalScope, path: &str, started_at: DateTime<Utc>, clock: tokio::time::Instant) -> NodeDone {
+    fn inline(
+        &self,
+        step: &CompiledStep,
+        scope: &EvalScope,
+        path: &str,
+        started_at: DateTime<Utc>,
+        clock: tokio::time::Instant,
+    ) -> NodeDone {
         let expr = self.engine.expr();
         let mut outlet = Outlet::All;
         let mut effect = Effect::None;
         let result: Result<Value, StepError> = match &step.body {
-            StepBody::Filter { condition } => expr.eval_bool(condition, scope).map_err(StepError::from).map(|passed| {
-                if !passed {
-                    outlet = Outlet::None;
-                }
-                json!({ "passed": passed })
-            }),
+            StepBody::Filter { condition } => {
+                expr.eval_bool(condition, scope).map_err(StepError::from).map(|passed| {
+                    if !passed {
+                        outlet = Outlet::None;
+                    }
+                    json!({ "passed": passed })
+                })
+            }
             StepBody::Router { mode, branches } => {
                 let mut taken = Vec::new();
                 let mut failed = None;
@@ -514,22 +595,41 @@ impl<'a> RunCtx<'a> {
             }
             StepBody::Code { script } => expr.eval(script, scope).map_err(StepError::from),
             StepBody::Set { values } => expr.render(values, scope).map_err(StepError::from),
-            StepBody::Respond { status, headers, body } => self.respond(*status, headers, body, scope),
+            StepBody::Respond { status, headers, body } => {
+                self.respond(*status, headers, body, scope)
+            }
             StepBody::Stop { outcome, message } => {
                 let message = match message {
                     Some(t) => match expr.render(t, scope) {
                         Ok(Value::String(s)) => Some(s),
                         Ok(Value::Null) => None,
                         Ok(other) => Some(other.to_string()),
-                        Err(e) => return self.failed(step, StepError::from(e), None, 1, started_at, clock),
+                        Err(e) => {
+                            return self.failed(
+                                step,
+                                StepError::from(e),
+                                None,
+                                1,
+                                started_at,
+                                clock,
+                            );
+                        }
                     },
                     None => None,
                 };
-                effect = Effect::Halt(Halt::Stopped { step: path.to_owned(), outcome: *outcome, message: message.clone() });
+                effect = Effect::Halt(Halt::Stopped {
+                    step: path.to_owned(),
+                    outcome: *outcome,
+                    message: message.clone(),
+                });
                 Ok(json!({ "outcome": outcome, "message": message }))
             }
-            StepBody::Delay { duration, until } => return self.delay(*duration, until.as_ref(), scope, path, started_at, clock),
-            StepBody::Wait { timeout, on_timeout } => return self.wait(step, *timeout, *on_timeout, path, started_at, clock),
+            StepBody::Delay { duration, until } => {
+                return self.delay(*duration, until.as_ref(), scope, path, started_at, clock);
+            }
+            StepBody::Wait { timeout, on_timeout } => {
+                return self.wait(step, *timeout, *on_timeout, path, started_at, clock);
+            }
             StepBody::Action { .. } | StepBody::Subflow { .. } | StepBody::Loop { .. } => {
                 Err(StepError::new(ErrorKind::Other, "internal: asynchronous step run inline"))
             }
@@ -545,7 +645,13 @@ impl<'a> RunCtx<'a> {
         }
     }
 
-    fn respond(&self, status: u16, headers: &Template, body: &Template, scope: &EvalScope) -> Result<Value, StepError> {
+    fn respond(
+        &self,
+        status: u16,
+        headers: &Template,
+        body: &Template,
+        scope: &EvalScope,
+    ) -> Result<Value, StepError> {
         let expr = self.engine.expr();
         let headers_value = expr.render(headers, scope)?;
         let body = expr.render(body, scope)?;
@@ -583,21 +689,38 @@ impl<'a> RunCtx<'a> {
         clock: tokio::time::Instant,
     ) -> NodeDone {
         if self.req.resume.contains_key(path) {
-            return ok(succeeded(started_at, clock, 1, None, json!({ "resumed_at": Utc::now().to_rfc3339() })), Outlet::All);
+            return ok(
+                succeeded(
+                    started_at,
+                    clock,
+                    1,
+                    None,
+                    json!({ "resumed_at": Utc::now().to_rfc3339() }),
+                ),
+                Outlet::All,
+            );
         }
         let wake_at = match self.req.prior.get(path).and_then(|r| r.pause.clone()) {
             Some(Pause::Delay { wake_at }) => wake_at,
             _ => match (duration, until) {
                 (Some(d), _) => match chrono::Duration::from_std(d) {
                     Ok(d) => started_at + d,
-                    Err(_) => return self.fail_plain(StepError::invalid_input("the delay is too long"), started_at, clock),
+                    Err(_) => {
+                        return self.fail_plain(
+                            StepError::invalid_input("the delay is too long"),
+                            started_at,
+                            clock,
+                        );
+                    }
                 },
                 (None, Some(t)) => match self.engine.expr().render(t, scope) {
                     Ok(Value::String(s)) => match DateTime::parse_from_rfc3339(s.trim()) {
                         Ok(t) => t.with_timezone(&Utc),
                         Err(e) => {
                             return self.fail_plain(
-                                StepError::invalid_input(format!("`until` must be an RFC 3339 date-time, got `{s}` ({e})")),
+                                StepError::invalid_input(format!(
+                                    "`until` must be an RFC 3339 date-time, got `{s}` ({e})"
+                                )),
                                 started_at,
                                 clock,
                             );
@@ -605,7 +728,9 @@ impl<'a> RunCtx<'a> {
                     },
                     Ok(other) => {
                         return self.fail_plain(
-                            StepError::invalid_input(format!("`until` must be an RFC 3339 date-time, got {other}")),
+                            StepError::invalid_input(format!(
+                                "`until` must be an RFC 3339 date-time, got {other}"
+                            )),
                             started_at,
                             clock,
                         );
@@ -616,7 +741,16 @@ impl<'a> RunCtx<'a> {
             },
         };
         if wake_at <= Utc::now() {
-            return ok(succeeded(started_at, clock, 1, None, json!({ "resumed_at": Utc::now().to_rfc3339() })), Outlet::All);
+            return ok(
+                succeeded(
+                    started_at,
+                    clock,
+                    1,
+                    None,
+                    json!({ "resumed_at": Utc::now().to_rfc3339() }),
+                ),
+                Outlet::All,
+            );
         }
         self.paused(path, Pause::Delay { wake_at }, started_at, clock)
     }
@@ -631,13 +765,21 @@ impl<'a> RunCtx<'a> {
         clock: tokio::time::Instant,
     ) -> NodeDone {
         match self.req.resume.get(path) {
-            Some(Resume::Body(body)) => return ok(succeeded(started_at, clock, 1, None, body.clone()), Outlet::All),
+            Some(Resume::Body(body)) => {
+                return ok(succeeded(started_at, clock, 1, None, body.clone()), Outlet::All);
+            }
             Some(Resume::TimedOut | Resume::WakeUp) => {
                 return match on_timeout {
-                    OnTimeout::Continue => ok(succeeded(started_at, clock, 1, None, json!({ "timed_out": true })), Outlet::All),
+                    OnTimeout::Continue => ok(
+                        succeeded(started_at, clock, 1, None, json!({ "timed_out": true })),
+                        Outlet::All,
+                    ),
                     OnTimeout::Fail => self.failed(
                         step,
-                        StepError::new(ErrorKind::Timeout, "no one resumed this wait step before its timeout"),
+                        StepError::new(
+                            ErrorKind::Timeout,
+                            "no one resumed this wait step before its timeout",
+                        ),
                         None,
                         1,
                         started_at,
@@ -651,13 +793,21 @@ impl<'a> RunCtx<'a> {
             Some(p @ Pause::Wait { .. }) => p,
             _ => Pause::Wait {
                 resume_token: resume_token(self.req, path),
-                timeout_at: timeout.and_then(|t| chrono::Duration::from_std(t).ok()).map(|t| started_at + t),
+                timeout_at: timeout
+                    .and_then(|t| chrono::Duration::from_std(t).ok())
+                    .map(|t| started_at + t),
             },
         };
         self.paused(path, pause, started_at, clock)
     }
 
-    fn paused(&self, path: &str, pause: Pause, started_at: DateTime<Utc>, clock: tokio::time::Instant) -> NodeDone {
+    fn paused(
+        &self,
+        path: &str,
+        pause: Pause,
+        started_at: DateTime<Utc>,
+        clock: tokio::time::Instant,
+    ) -> NodeDone {
         let mut record = StepRecord::skipped("");
         record.status = StepStatus::Paused;
         record.reason = None;
@@ -674,7 +824,12 @@ impl<'a> RunCtx<'a> {
     }
 
     /// A failure of a step that has no `on_error` choice to make (e.g. bad `until`): still honours it.
-    fn fail_plain(&self, error: StepError, started_at: DateTime<Utc>, clock: tokio::time::Instant) -> NodeDone {
+    fn fail_plain(
+        &self,
+        error: StepError,
+        started_at: DateTime<Utc>,
+        clock: tokio::time::Instant,
+    ) -> NodeDone {
         let mut record = StepRecord::skipped("");
         record.status = StepStatus::Failed;
         record.reason = None;
@@ -708,7 +863,12 @@ impl<'a> RunCtx<'a> {
                 record.output = Some(json!({ "error": error }));
                 NodeDone { record, outlet: Outlet::All, effect: Effect::None, restored: false }
             }
-            OnError::Fail => NodeDone { record, outlet: Outlet::None, effect: Effect::FailRun(error), restored: false },
+            OnError::Fail => NodeDone {
+                record,
+                outlet: Outlet::None,
+                effect: Effect::FailRun(error),
+                restored: false,
+            },
         }
     }
 
@@ -725,7 +885,16 @@ impl<'a> RunCtx<'a> {
         let (template, secret_props) = match &step.body {
             StepBody::Action { props, secret_props, .. } => (props, secret_props.as_slice()),
             StepBody::Subflow { input, .. } => (input, &[][..]),
-            _ => return self.failed(step, StepError::new(ErrorKind::Other, "internal: not an action"), None, 0, started_at, clock),
+            _ => {
+                return self.failed(
+                    step,
+                    StepError::new(ErrorKind::Other, "internal: not an action"),
+                    None,
+                    0,
+                    started_at,
+                    clock,
+                );
+            }
         };
         let input = match expr.render(template, scope) {
             Ok(v) => v,
@@ -752,7 +921,10 @@ impl<'a> RunCtx<'a> {
                     Ok(c) if c.piece != *piece && piece != "http" => {
                         let e = StepError::new(
                             ErrorKind::Connection,
-                            format!("connection `{reference}` belongs to piece `{}`, not `{piece}`", c.piece),
+                            format!(
+                                "connection `{reference}` belongs to piece `{}`, not `{piece}`",
+                                c.piece
+                            ),
                         );
                         return self.failed(step, e, Some(recorded_input), 1, started_at, clock);
                     }
@@ -760,7 +932,9 @@ impl<'a> RunCtx<'a> {
                         self.add_secrets(c.secret_values());
                         Some(c)
                     }
-                    Err(e) => return self.failed(step, e, Some(recorded_input), 1, started_at, clock),
+                    Err(e) => {
+                        return self.failed(step, e, Some(recorded_input), 1, started_at, clock);
+                    }
                 }
             }
             _ => None,
@@ -784,20 +958,28 @@ impl<'a> RunCtx<'a> {
                         };
                         action.run(&ctx, input.clone()).await
                     }
-                    StepBody::Subflow { flow, wait, .. } => self.env.subflows.run(flow, input.clone(), *wait).await,
+                    StepBody::Subflow { flow, wait, .. } => {
+                        self.env.subflows.run(flow, input.clone(), *wait).await
+                    }
                     _ => Err(StepError::new(ErrorKind::Other, "internal: not an action")),
                 }
             };
             let result = match timeout {
                 Some(t) => match tokio::time::timeout(t, once).await {
                     Ok(r) => r,
-                    Err(_) => Err(StepError::new(ErrorKind::Timeout, format!("the step timed out after {} s", fmt_secs(t)))),
+                    Err(_) => Err(StepError::new(
+                        ErrorKind::Timeout,
+                        format!("the step timed out after {} s", fmt_secs(t)),
+                    )),
                 },
                 None => once.await,
             };
             match result {
                 Ok(output) => {
-                    return ok(succeeded(started_at, clock, attempt, Some(recorded_input), output), Outlet::All);
+                    return ok(
+                        succeeded(started_at, clock, attempt, Some(recorded_input), output),
+                        Outlet::All,
+                    );
                 }
                 Err(e) => {
                     let next = attempt + 1;
@@ -809,11 +991,25 @@ impl<'a> RunCtx<'a> {
                         .and_then(|p| retry::delay(p, next, &e));
                     match wait {
                         Some(d) if !self.halted() => {
-                            tracing::debug!(step = path, attempt, delay_ms = d.as_millis() as u64, "retrying step");
+                            tracing::debug!(
+                                step = path,
+                                attempt,
+                                delay_ms = d.as_millis() as u64,
+                                "retrying step"
+                            );
                             tokio::time::sleep(d).await;
                             attempt = next;
                         }
-                        _ => return self.failed(step, e, Some(recorded_input), attempt, started_at, clock),
+                        _ => {
+                            return self.failed(
+                                step,
+                                e,
+                                Some(recorded_input),
+                                attempt,
+                                started_at,
+                                clock,
+                            );
+                        }
                     }
                 }
             }
@@ -836,7 +1032,10 @@ impl<'a> RunCtx<'a> {
             Ok(Value::Array(a)) => a,
             Ok(Value::Null) => Vec::new(),
             Ok(other) => {
-                let e = StepError::invalid_input(format!("`items` must give an array, got {}", type_name(&other)));
+                let e = StepError::invalid_input(format!(
+                    "`items` must give an array, got {}",
+                    type_name(&other)
+                ));
                 return self.failed(step, e, None, 1, started_at, clock);
             }
             Err(e) => return self.failed(step, e.into(), None, 1, started_at, clock),
@@ -893,7 +1092,12 @@ impl<'a> RunCtx<'a> {
             record.duration_ms = millis(clock.elapsed());
             record.input = input;
             record.iterations = Some(iterations);
-            return NodeDone { record, outlet: Outlet::None, effect: Effect::Pause(paused), restored: false };
+            return NodeDone {
+                record,
+                outlet: Outlet::None,
+                effect: Effect::Pause(paused),
+                restored: false,
+            };
         }
         let mut record = succeeded(started_at, clock, 1, input, Value::Array(outputs));
         record.iterations = Some(iterations);
@@ -916,7 +1120,13 @@ fn ok(record: StepRecord, outlet: Outlet) -> NodeDone {
     NodeDone { record, outlet, effect: Effect::None, restored: false }
 }
 
-fn succeeded(started_at: DateTime<Utc>, clock: tokio::time::Instant, attempts: u32, input: Option<Value>, output: Value) -> StepRecord {
+fn succeeded(
+    started_at: DateTime<Utc>,
+    clock: tokio::time::Instant,
+    attempts: u32,
+    input: Option<Value>,
+    output: Value,
+) -> StepRecord {
     StepRecord {
         status: StepStatus::Succeeded,
         attempts,
@@ -935,7 +1145,9 @@ fn succeeded(started_at: DateTime<Utc>, clock: tokio::time::Instant, attempts: u
 fn restore(step: &CompiledStep, record: StepRecord) -> NodeDone {
     let outlet = match record.status {
         StepStatus::Succeeded => match (&step.body, &record.output) {
-            (StepBody::Filter { .. }, Some(o)) if o.get("passed") == Some(&Value::Bool(false)) => Outlet::None,
+            (StepBody::Filter { .. }, Some(o)) if o.get("passed") == Some(&Value::Bool(false)) => {
+                Outlet::None
+            }
             (StepBody::Router { .. }, Some(o)) => Outlet::Branches(
                 o.get("branches")
                     .and_then(Value::as_array)
@@ -949,13 +1161,20 @@ fn restore(step: &CompiledStep, record: StepRecord) -> NodeDone {
         _ => Outlet::None,
     };
     let effect = match (&record.status, &step.body) {
-        (StepStatus::Failed, _) if step.common.on_error == OnError::Fail => Effect::FailRun(
-            record.error.clone().unwrap_or_else(|| StepError::new(ErrorKind::Other, "failed in an earlier execution")),
-        ),
+        (StepStatus::Failed, _) if step.common.on_error == OnError::Fail => {
+            Effect::FailRun(record.error.clone().unwrap_or_else(|| {
+                StepError::new(ErrorKind::Other, "failed in an earlier execution")
+            }))
+        }
         (StepStatus::Succeeded, StepBody::Stop { outcome, .. }) => Effect::Halt(Halt::Stopped {
             step: step.common.id.clone(),
             outcome: *outcome,
-            message: record.output.as_ref().and_then(|o| o.get("message")).and_then(Value::as_str).map(str::to_owned),
+            message: record
+                .output
+                .as_ref()
+                .and_then(|o| o.get("message"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         }),
         _ => Effect::None,
     };

@@ -15,7 +15,9 @@ impl FlowDuration {
     /// Parses `"90s"`, `"2h"`, `"3d"`, `"1h 30m"`, `"500ms"`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let value = humantime::parse_duration(text.trim()).map_err(|e| {
-            format!("`{text}` is not a duration ({e}); write e.g. \"90s\", \"15m\", \"2h\" or \"3d\"")
+            format!(
+                "`{text}` is not a duration ({e}); write e.g. \"90s\", \"15m\", \"2h\" or \"3d\""
+            )
         })?;
         Ok(Self { text: text.to_owned(), value })
     }

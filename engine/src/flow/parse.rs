@@ -76,7 +76,9 @@ fn schema_version(value: &serde_json::Value) -> Result<u32, ParseError> {
         .as_object()
         .ok_or_else(|| ParseError::document("a flow document must be a JSON object"))?;
     let v = obj.get("schema_version").ok_or_else(|| {
-        ParseError::document(format!("missing `schema_version` (this Switchboard writes {CURRENT_SCHEMA_VERSION})"))
+        ParseError::document(format!(
+            "missing `schema_version` (this Switchboard writes {CURRENT_SCHEMA_VERSION})"
+        ))
     })?;
     let n = v.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| ParseError {
         path: "schema_version".into(),
@@ -150,7 +152,10 @@ mod tests {
 
     #[test]
     fn type_error_has_path_and_position() {
-        let text = MINIMAL.replace(r#""values": { "x": 1 }"#, r#""values": { "x": 1 }, "retry": { "max_attempts": "three" }"#);
+        let text = MINIMAL.replace(
+            r#""values": { "x": 1 }"#,
+            r#""values": { "x": 1 }, "retry": { "max_attempts": "three" }"#,
+        );
         let err = parse_flow(&text).unwrap_err();
         assert_eq!(err.path, "steps[0].retry.max_attempts");
         assert!(err.message.contains("invalid type: string \"three\""), "{err}");
@@ -166,7 +171,8 @@ mod tests {
 
     #[test]
     fn schema_version_is_checked() {
-        let err = parse_flow(&MINIMAL.replace("\"schema_version\": 1", "\"schema_version\": 7")).unwrap_err();
+        let err = parse_flow(&MINIMAL.replace("\"schema_version\": 1", "\"schema_version\": 7"))
+            .unwrap_err();
         assert!(err.message.contains("unsupported schema_version 7"), "{err}");
         let err = parse_flow(&MINIMAL.replace("\"schema_version\": 1,", "")).unwrap_err();
         assert!(err.message.contains("missing `schema_version`"), "{err}");

@@ -124,7 +124,9 @@ pub struct RouterStep {
 }
 
 /// How a router picks branches.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RouterMode {
     /// The first branch (in order) whose condition holds.
@@ -193,7 +195,9 @@ pub struct StopStep {
 }
 
 /// A run's outcome chosen by a `stop` step.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The run succeeded.
@@ -222,7 +226,9 @@ pub struct WaitStep {
 }
 
 /// What a `wait` step does when its timeout passes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OnTimeout {
     /// The step fails.
@@ -282,7 +288,9 @@ fn default_true() -> bool {
 }
 
 /// The shape of the delay between attempts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Backoff {
     /// The same delay each time.
@@ -320,7 +328,9 @@ impl RetryOn {
 }
 
 /// What a step's failure does.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OnError {
     /// The run fails.
@@ -503,7 +513,8 @@ impl TryFrom<StepWire> for Step {
             ));
         };
         let allowed = allowed_fields(step_type);
-        let stray: Vec<&str> = w.set_fields().into_iter().filter(|f| !allowed.contains(f)).collect();
+        let stray: Vec<&str> =
+            w.set_fields().into_iter().filter(|f| !allowed.contains(f)).collect();
         let t = serde_json::to_value(step_type)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
@@ -533,7 +544,9 @@ impl TryFrom<StepWire> for Step {
                 connection: w.connection,
                 props: w.props.unwrap_or_default(),
             }),
-            StepType::Filter => StepKind::Filter(FilterStep { condition: required(w.condition, "condition", &t)? }),
+            StepType::Filter => {
+                StepKind::Filter(FilterStep { condition: required(w.condition, "condition", &t)? })
+            }
             StepType::Router => StepKind::Router(RouterStep {
                 mode: w.mode.unwrap_or_default(),
                 branches: required(w.branches, "branches", &t)?,
@@ -550,7 +563,9 @@ impl TryFrom<StepWire> for Step {
                     edges: w.edges.unwrap_or_default(),
                 })
             }
-            StepType::Code => StepKind::Code(CodeStep { script: required(w.script, "script", &t)? }),
+            StepType::Code => {
+                StepKind::Code(CodeStep { script: required(w.script, "script", &t)? })
+            }
             StepType::Set => StepKind::Set(SetStep { values: required(w.values, "values", &t)? }),
             StepType::Respond => {
                 let status = w.status.unwrap_or(200);
@@ -563,14 +578,20 @@ impl TryFrom<StepWire> for Step {
                     body: w.body.unwrap_or(serde_json::Value::Null),
                 })
             }
-            StepType::Stop => StepKind::Stop(StopStep { outcome: w.outcome.unwrap_or_default(), message: w.message }),
+            StepType::Stop => StepKind::Stop(StopStep {
+                outcome: w.outcome.unwrap_or_default(),
+                message: w.message,
+            }),
             StepType::Delay => {
                 if w.duration.is_some() == w.until.is_some() {
                     return Err("a `delay` step needs exactly one of `duration` and `until`".into());
                 }
                 StepKind::Delay(DelayStep { duration: w.duration, until: w.until })
             }
-            StepType::Wait => StepKind::Wait(WaitStep { timeout: w.timeout, on_timeout: w.on_timeout.unwrap_or_default() }),
+            StepType::Wait => StepKind::Wait(WaitStep {
+                timeout: w.timeout,
+                on_timeout: w.on_timeout.unwrap_or_default(),
+            }),
             StepType::Subflow => StepKind::Subflow(SubflowStep {
                 flow: required(w.flow, "flow", &t)?,
                 input: w.input.unwrap_or_default(),
@@ -677,19 +698,42 @@ impl schemars::JsonSchema for Step {
     }
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        use schemars::JsonSchema;
         let common = StepCommon::json_schema(generator);
         let variants: Vec<(StepType, &str, schemars::Schema)> = vec![
             (StepType::Action, "Runs an action of a piece.", ActionStep::json_schema(generator)),
-            (StepType::Filter, "Continues only when the condition holds.", FilterStep::json_schema(generator)),
-            (StepType::Router, "Sends the run down the branches whose conditions hold.", RouterStep::json_schema(generator)),
-            (StepType::Loop, "Runs a body of steps once per item.", LoopStep::json_schema(generator)),
+            (
+                StepType::Filter,
+                "Continues only when the condition holds.",
+                FilterStep::json_schema(generator),
+            ),
+            (
+                StepType::Router,
+                "Sends the run down the branches whose conditions hold.",
+                RouterStep::json_schema(generator),
+            ),
+            (
+                StepType::Loop,
+                "Runs a body of steps once per item.",
+                LoopStep::json_schema(generator),
+            ),
             (StepType::Code, "Runs a rhai script.", CodeStep::json_schema(generator)),
             (StepType::Set, "Builds an object from templates.", SetStep::json_schema(generator)),
-            (StepType::Respond, "Sets the response of a synchronous webhook.", RespondStep::json_schema(generator)),
+            (
+                StepType::Respond,
+                "Sets the response of a synchronous webhook.",
+                RespondStep::json_schema(generator),
+            ),
             (StepType::Stop, "Ends the run.", StopStep::json_schema(generator)),
-            (StepType::Delay, "Pauses the run for a while or until a time.", DelayStep::json_schema(generator)),
-            (StepType::Wait, "Pauses the run until its resume URL is called.", WaitStep::json_schema(generator)),
+            (
+                StepType::Delay,
+                "Pauses the run for a while or until a time.",
+                DelayStep::json_schema(generator),
+            ),
+            (
+                StepType::Wait,
+                "Pauses the run until its resume URL is called.",
+                WaitStep::json_schema(generator),
+            ),
             (StepType::Subflow, "Runs another flow.", SubflowStep::json_schema(generator)),
         ];
         let mut one_of = Vec::new();
@@ -698,7 +742,9 @@ impl schemars::JsonSchema for Step {
             let mut properties = common.get("properties").cloned().unwrap_or_default();
             let mut required: Vec<serde_json::Value> =
                 common.get("required").and_then(|r| r.as_array()).cloned().unwrap_or_default();
-            if let (Some(p), Some(sp)) = (properties.as_object_mut(), specific.get("properties").and_then(|v| v.as_object())) {
+            if let (Some(p), Some(sp)) =
+                (properties.as_object_mut(), specific.get("properties").and_then(|v| v.as_object()))
+            {
                 for (k, v) in sp {
                     p.insert(k.clone(), v.clone());
                 }
@@ -773,8 +819,12 @@ mod tests {
 
     #[test]
     fn field_of_another_type_is_named() {
-        let err = parse(json!({"id": "s", "type": "set", "values": {}, "condition": "x"})).unwrap_err();
-        assert!(err.contains("`condition` not allowed on a `set` step (its fields: `values`)"), "{err}");
+        let err =
+            parse(json!({"id": "s", "type": "set", "values": {}, "condition": "x"})).unwrap_err();
+        assert!(
+            err.contains("`condition` not allowed on a `set` step (its fields: `values`)"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -798,14 +848,19 @@ mod tests {
     #[test]
     fn delay_needs_exactly_one_of_duration_and_until() {
         assert!(parse(json!({"id": "d", "type": "delay"})).is_err());
-        assert!(parse(json!({"id": "d", "type": "delay", "duration": "1s", "until": "x"})).is_err());
+        assert!(
+            parse(json!({"id": "d", "type": "delay", "duration": "1s", "until": "x"})).is_err()
+        );
     }
 
     #[test]
     fn bad_values_are_rejected() {
         assert!(parse(json!({"id": "p", "type": "respond", "status": 42})).is_err());
         assert!(parse(json!({"id": "l", "type": "loop", "items": [], "parallelism": 0})).is_err());
-        assert!(parse(json!({"id": "f", "type": "filter", "condition": "x", "timeout_sec": -1})).is_err());
+        assert!(
+            parse(json!({"id": "f", "type": "filter", "condition": "x", "timeout_sec": -1}))
+                .is_err()
+        );
     }
 
     #[test]

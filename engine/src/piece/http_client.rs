@@ -3,14 +3,18 @@
 //!
 //! Decisions worth knowing:
 //! - [`HttpClient::send`] reads the whole response body into memory, but never more than
-//!   [`HttpConfig::max_response_bytes`]: the body is streamed chunk by chunk and reading stops at the
-//!   limit, so a misbehaving (or gzip-bomb) endpoint cannot exhaust the worker's memory.
+//!   [`HttpConfig::max_response_bytes`]: the body is streamed chunk by chunk and reading stops at
+//!   the limit, so a misbehaving (or gzip-bomb) endpoint cannot exhaust the worker's memory.
 //! - `send` does not treat HTTP error statuses as failures: some vendors answer 404 for "not found"
 //!   lookups that a flow handles, so each caller decides and uses [`HttpClient::status_error`].
 //! - Error messages name the host, never the URL: query strings often carry API keys.
-//! - Two clients are built once: one that follows redirects (up to 10; reqwest drops `Authorization`
-//!   and cookies when a redirect changes host) and one that does not, for callers that want to see
-//!   the 3xx themselves. Both use the same configuration.
+//! - Two clients are built once: one that follows redirects (up to 10; reqwest drops
+//!   `Authorization` and cookies when a redirect changes host) and one that does not, for callers
+//!   that want to see the 3xx themselves. Both use the same configuration.
+
+// `StepError` is the engine-wide failure type that `Action::run` returns; it is large, but it is
+// only built on the (cold) failure path, and boxing it here would just move the allocation.
+#![allow(clippy::result_large_err)]
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -28,11 +32,15 @@ const DEFAULT_USER_AGENT: &str = concat!("Switchboard/", env!("CARGO_PKG_VERSION
 const MAX_MESSAGE_CHARS: usize = 300;
 /// At most this many characters of a non-JSON error body go into a step error's `details`.
 const MAX_DETAILS_TEXT_CHARS: usize = 2000;
+/// A JSON error body larger than this goes into `details` as truncated text rather than whole: it
+/// is stored in the run record with every attempt.
+const MAX_DETAILS_JSON_BYTES: usize = 64 * 1024;
 
 /// Settings of the shared outbound client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpConfig {
-    /// Total time for one request (connect, send, receive the whole body) when the caller gives none.
+    /// Total time for one request (connect, send, receive the whole body) when the caller gives
+    /// none.
     pub timeout: Duration,
     /// Time allowed to establish a connection (TCP + TLS).
     pub connect_timeout: Duration,
@@ -81,10 +89,7 @@ impl HttpResponse {
 
     /// The first header with this (case-insensitive) name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// The media type of the `Content-Type` header, lower case and without parameters
@@ -99,8 +104,8 @@ impl HttpResponse {
     }
 
     /// The body deserialised from JSON (use `serde_json::Value` for any JSON). A body that is not
-    /// valid JSON (or not of the expected shape) gives an error of kind [`ErrorKind::Other`] with the
-    /// position of the problem.
+    /// valid JSON (or not of the expected shape) gives an error of kind [`ErrorKind::Other`] with
+    /// the position of the problem.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, StepError> {
         serde_json::from_slice(&self.body).map_err(|e| {
             StepError::new(
@@ -150,8 +155,8 @@ impl HttpClient {
         &self.inner.config
     }
 
-    /// The shared `reqwest` client (follows up to 10 redirects). Build requests with it and pass them
-    /// to [`HttpClient::send`].
+    /// The shared `reqwest` client (follows up to 10 redirects). Build requests with it and pass
+    /// them to [`HttpClient::send`].
     pub fn client(&self) -> &reqwest::Client {
         &self.inner.client
     }
@@ -168,12 +173,13 @@ impl HttpClient {
         base.trim_end_matches('/').to_owned()
     }
 
-    /// Sends a request built from [`HttpClient::client`] and reads the whole response.
+    /// Sends a request built from [`HttpClient::client`] (or
+    /// [`HttpClient::client_without_redirects`]) and reads the whole response.
     ///
     /// `timeout` bounds the whole exchange (connect, send, body); `None` uses
-    /// [`HttpConfig::timeout`]. A given timeout replaces the default rather than being capped by it, so
-    /// a step may allow a slow endpoint more time. HTTP error statuses are returned as responses, not
-    /// errors; see [`HttpClient::status_error`].
+    /// [`HttpConfig::timeout`]. A given timeout replaces the default rather than being capped by
+    /// it, so a step may allow a slow endpoint more time. HTTP error statuses are returned as
+    /// responses, not errors; see [`HttpClient::status_error`].
     pub async fn send(
         &self,
         request: reqwest::RequestBuilder,
@@ -194,7 +200,8 @@ impl HttpClient {
         let max_bytes = self.inner.config.max_response_bytes;
 
         let exchange = async {
-            let response = client.execute(request).await.map_err(|e| transport_error(&e, &host, limit))?;
+            let response =
+                client.execute(request).await.map_err(|e| transport_error(&e, &host, limit))?;
             read_response(response, max_bytes, &host, limit).await
         };
         // reqwest's own timeout covers the body too; this outer one is a guarantee that holds even
@@ -207,8 +214,8 @@ impl HttpClient {
 
     /// The step error for a response with an HTTP error status: kind [`ErrorKind::Http`], the
     /// status, a plain message (`api.example.com answered HTTP 404 Not Found: Contact not found`)
-    /// quoting the vendor's own error message when the body has one, the parsed body as `details`, and
-    /// the `Retry-After` delay when the response gives one. `service` names the vendor or host.
+    /// quoting the vendor's own error message when the body has one, the parsed body as `details`,
+    /// and the `Retry-After` delay when the response gives one. `service` names the vendor or host.
     pub fn status_error(service: &str, response: &HttpResponse) -> StepError {
         let status = response.status;
         let reason = reqwest::StatusCode::from_u16(status)
@@ -217,12 +224,14 @@ impl HttpClient {
             .map(|r| format!(" {r}"))
             .unwrap_or_default();
 
-        let parsed: Option<serde_json::Value> = if response.body.iter().all(u8::is_ascii_whitespace) {
+        let parsed: Option<serde_json::Value> = if response.body.iter().all(u8::is_ascii_whitespace)
+        {
             None
         } else {
             serde_json::from_slice(&response.body).ok()
         };
-        let text = std::str::from_utf8(&response.body).ok().map(str::trim).filter(|t| !t.is_empty());
+        let text =
+            std::str::from_utf8(&response.body).ok().map(str::trim).filter(|t| !t.is_empty());
 
         let vendor_message = match (&parsed, text) {
             (Some(json), _) => vendor_message(json),
@@ -241,8 +250,10 @@ impl HttpClient {
 
         let mut error = StepError::http(status, message);
         error.details = match (parsed, text) {
-            (Some(json), _) => Some(json),
-            (None, Some(t)) => Some(serde_json::Value::String(truncate_chars(t, MAX_DETAILS_TEXT_CHARS))),
+            (Some(json), _) if response.body.len() <= MAX_DETAILS_JSON_BYTES => Some(json),
+            (_, Some(t)) => {
+                Some(serde_json::Value::String(truncate_chars(t, MAX_DETAILS_TEXT_CHARS)))
+            }
             _ => None,
         };
         error.retry_after =
@@ -272,7 +283,8 @@ async fn read_response(
     if announced.is_some_and(|len| len > max_bytes as u64) {
         return Err(too_large_error(host, max_bytes));
     }
-    let capacity = announced.map_or(0, |len| usize::try_from(len).unwrap_or(max_bytes)).min(max_bytes);
+    let capacity =
+        announced.map_or(0, |len| usize::try_from(len).unwrap_or(max_bytes)).min(max_bytes);
     let mut body = Vec::with_capacity(capacity);
     while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(&e, host, limit))? {
         if body.len().saturating_add(chunk.len()) > max_bytes {
@@ -297,9 +309,14 @@ fn transport_error(err: &reqwest::Error, host: &str, limit: Duration) -> StepErr
     } else if err.is_redirect() {
         StepError::new(ErrorKind::Other, with_cause(format!("{host} redirected too many times")))
     } else if err.is_decode() {
-        StepError::new(ErrorKind::Other, with_cause(format!("could not decode the response from {host}")))
+        StepError::new(
+            ErrorKind::Other,
+            with_cause(format!("could not decode the response from {host}")),
+        )
     } else if err.is_body() {
-        StepError::network(with_cause(format!("the connection to {host} failed while reading the response")))
+        StepError::network(with_cause(format!(
+            "the connection to {host} failed while reading the response"
+        )))
     } else if err.is_builder() {
         StepError::invalid_input(with_cause("the HTTP request could not be built".to_owned()))
     } else {
@@ -307,7 +324,8 @@ fn transport_error(err: &reqwest::Error, host: &str, limit: Duration) -> StepErr
     }
 }
 
-fn timeout_error(host: &str, limit: Duration) -> StepError {
+/// The error for a request to `host` that ran out of its `limit`.
+pub(crate) fn timeout_error(host: &str, limit: Duration) -> StepError {
     StepError::new(
         ErrorKind::Timeout,
         format!("the request to {host} timed out after {}", format_duration(limit)),
@@ -389,7 +407,9 @@ pub(crate) fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Durat
         .or_else(|_| {
             NaiveDateTime::parse_from_str(value, "%A, %d-%b-%y %H:%M:%S GMT").map(|d| d.and_utc())
         })
-        .or_else(|_| NaiveDateTime::parse_from_str(value, "%a %b %e %H:%M:%S %Y").map(|d| d.and_utc()))
+        .or_else(|_| {
+            NaiveDateTime::parse_from_str(value, "%a %b %e %H:%M:%S %Y").map(|d| d.and_utc())
+        })
         .ok()?;
     Some((date - now).to_std().unwrap_or(Duration::ZERO))
 }
@@ -419,9 +439,9 @@ fn format_duration(d: Duration) -> String {
 fn format_bytes(n: usize) -> String {
     const KIB: usize = 1024;
     const MIB: usize = 1024 * 1024;
-    if n >= MIB && n % MIB == 0 {
+    if n >= MIB && n.is_multiple_of(MIB) {
         format!("{} MiB", n / MIB)
-    } else if n >= KIB && n % KIB == 0 {
+    } else if n >= KIB && n.is_multiple_of(KIB) {
         format!("{} KiB", n / KIB)
     } else {
         format!("{n} bytes")
@@ -463,7 +483,10 @@ mod tests {
         let cases = [
             (r#"{"message":"Contact not found"}"#, "Contact not found"),
             (r#"{"error":"channel_not_found"}"#, "channel_not_found"),
-            (r#"{"error":"invalid_grant","error_description":"Bad code"}"#, "invalid_grant: Bad code"),
+            (
+                r#"{"error":"invalid_grant","error_description":"Bad code"}"#,
+                "invalid_grant: Bad code",
+            ),
             (r#"{"error":{"message":"Invalid API key","code":401}}"#, "Invalid API key"),
             (r#"{"errors":[{"message":"email is taken"}]}"#, "email is taken"),
             (r#"{"detail":"Not authenticated"}"#, "Not authenticated"),
@@ -471,7 +494,11 @@ mod tests {
         ];
         for (body, expected) in cases {
             let err = HttpClient::status_error("Vendor", &response(400, body));
-            assert_eq!(err.message, format!("Vendor answered HTTP 400 Bad Request: {expected}"), "{body}");
+            assert_eq!(
+                err.message,
+                format!("Vendor answered HTTP 400 Bad Request: {expected}"),
+                "{body}"
+            );
             assert_eq!(err.kind, ErrorKind::Http);
             assert_eq!(err.status, Some(400));
             assert!(err.details.is_some());
@@ -489,12 +516,23 @@ mod tests {
         assert!(err.message.ends_with('…'));
         assert!(err.message.chars().count() < 400);
 
-        let err = HttpClient::status_error("h", &response(404, "<html><body>Not here</body></html>"));
+        let err =
+            HttpClient::status_error("h", &response(404, "<html><body>Not here</body></html>"));
         assert_eq!(err.message, "h answered HTTP 404 Not Found");
 
         let err = HttpClient::status_error("h", &response(500, ""));
         assert_eq!(err.message, "h answered HTTP 500 Internal Server Error");
         assert_eq!(err.details, None);
+    }
+
+    #[test]
+    fn huge_json_error_bodies_are_truncated_in_details() {
+        let body = serde_json::to_string(&json!({ "message": "bad", "blob": "z".repeat(100_000) }))
+            .unwrap_or_default();
+        let err = HttpClient::status_error("h", &response(400, &body));
+        assert_eq!(err.message, "h answered HTTP 400 Bad Request: bad");
+        let details = err.details.as_ref().and_then(|d| d.as_str()).unwrap_or_default();
+        assert!(details.chars().count() <= MAX_DETAILS_TEXT_CHARS + 1, "{}", details.len());
     }
 
     #[test]
@@ -546,7 +584,9 @@ mod tests {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
             .and(path("/ok"))
-            .respond_with(ResponseTemplate::new(201).insert_header("X-Thing", "1").set_body_string("hi"))
+            .respond_with(
+                ResponseTemplate::new(201).insert_header("X-Thing", "1").set_body_string("hi"),
+            )
             .mount(&server)
             .await;
         let http = client();
@@ -574,7 +614,11 @@ mod tests {
             Err(e) => e,
         };
         assert_eq!(err.kind, ErrorKind::Network);
-        assert!(err.message.starts_with(&format!("could not connect to 127.0.0.1:{port}")), "{}", err.message);
+        assert!(
+            err.message.starts_with(&format!("could not connect to 127.0.0.1:{port}")),
+            "{}",
+            err.message
+        );
         assert!(!err.message.contains("secret123"), "{}", err.message);
     }
 
@@ -585,15 +629,90 @@ mod tests {
             .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b'a'; 2048]))
             .mount(&server)
             .await;
-        let http = match HttpClient::new(HttpConfig { max_response_bytes: 1024, ..HttpConfig::default() }) {
-            Ok(c) => c,
-            Err(e) => panic!("client: {e}"),
-        };
+        let http =
+            match HttpClient::new(HttpConfig { max_response_bytes: 1024, ..HttpConfig::default() })
+            {
+                Ok(c) => c,
+                Err(e) => panic!("client: {e}"),
+            };
         let err = match http.send(http.client().get(server.uri()), None).await {
             Ok(r) => panic!("expected an error, got status {}", r.status),
             Err(e) => e,
         };
         assert_eq!(err.kind, ErrorKind::Other);
         assert!(err.message.contains("larger than the 1 KiB limit"), "{}", err.message);
+    }
+
+    /// A body without Content-Length (chunked, as gzip-decoded and streamed bodies are) is counted
+    /// while it is read, and reading stops at the limit even though the server would send more.
+    #[tokio::test]
+    async fn chunked_bodies_are_cut_at_the_limit() {
+        use std::io::{BufRead, BufReader, Write};
+
+        let listener = match std::net::TcpListener::bind("127.0.0.1:0") {
+            Ok(l) => l,
+            Err(e) => panic!("bind: {e}"),
+        };
+        let port = match listener.local_addr() {
+            Ok(a) => a.port(),
+            Err(e) => panic!("addr: {e}"),
+        };
+        // A plain-thread server: answers one request with an endless stream of 1 KiB chunks and
+        // stops when the client hangs up.
+        std::thread::spawn(move || {
+            let Ok((stream, _)) = listener.accept() else { return };
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let mut stream = reader.into_inner();
+            let head =
+                "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n";
+            if stream.write_all(head.as_bytes()).is_err() {
+                return;
+            }
+            let chunk = format!("400\r\n{}\r\n", "y".repeat(1024));
+            for _ in 0..10_000 {
+                if stream.write_all(chunk.as_bytes()).is_err() {
+                    return;
+                }
+            }
+        });
+
+        let http =
+            match HttpClient::new(HttpConfig { max_response_bytes: 4096, ..HttpConfig::default() })
+            {
+                Ok(c) => c,
+                Err(e) => panic!("client: {e}"),
+            };
+        let request = http.client().get(format!("http://127.0.0.1:{port}/stream"));
+        let err = match http.send(request, Some(Duration::from_secs(5))).await {
+            Ok(r) => panic!("expected an error, got {} bytes", r.body.len()),
+            Err(e) => e,
+        };
+        assert!(err.message.contains("larger than the 4 KiB limit"), "{}", err.message);
+    }
+
+    #[tokio::test]
+    async fn timeouts_are_reported_as_such() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
+            .mount(&server)
+            .await;
+        let http = client();
+        let err = match http
+            .send(http.client().get(server.uri()), Some(Duration::from_millis(150)))
+            .await
+        {
+            Ok(r) => panic!("expected a timeout, got {}", r.status),
+            Err(e) => e,
+        };
+        assert_eq!(err.kind, ErrorKind::Timeout);
+        assert_eq!(
+            err.message,
+            format!("the request to {} timed out after 150ms", server.address())
+        );
     }
 }

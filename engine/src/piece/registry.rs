@@ -36,9 +36,9 @@ impl Registry {
     }
 
     /// The built-in pieces of the engine (`webhook`, `manual`, `http`, `core`).
-    pub fn builtin(http: crate::piece::HttpClient) -> Self {
+    pub fn builtin() -> Self {
         let mut r = Self::new();
-        crate::pieces::register_builtin(&mut r, http);
+        crate::pieces::register_builtin(&mut r);
         r
     }
 

@@ -1,8 +1,8 @@
-//! The built-in pieces: `http` (the generic HTTP request), and the `webhook`, `manual` and `schedule`
-//! triggers. [`register_builtin`] adds them to a [`Registry`].
+//! The built-in pieces: `http` (the generic HTTP request), and the `webhook`, `manual` and
+//! `schedule` triggers. [`register_builtin`] adds them to a [`Registry`].
 //!
-//! Each piece lives in its own module with its metadata next to its code; the helpers here keep that
-//! metadata short ([`Prop`]) and give every built-in piece the same [`Piece`] implementation
+//! Each piece lives in its own module with its metadata next to its code; the helpers here keep
+//! that metadata short ([`Prop`]) and give every built-in piece the same [`Piece`] implementation
 //! ([`BuiltinPiece`]).
 
 pub mod http;
@@ -16,18 +16,12 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::piece::{
-    Action, HttpClient, Piece, PieceMeta, PropKind, PropMeta, Registry, SelectOption, TriggerSource,
+    Action, Piece, PieceMeta, PropKind, PropMeta, Registry, SelectOption, TriggerSource,
 };
 
-/// Adds the built-in pieces to `registry`.
-///
-/// `http` is the process's shared client. The built-in pieces reach it through
-/// [`crate::piece::ActionContext::http`] at run time (so a host can hand each run the client it
-/// wants); the parameter is part of the signature for pieces that need the client, or its base-URL
-/// overrides, when they are registered.
-pub fn register_builtin(registry: &mut Registry, http: HttpClient) {
-    // Nothing built in needs the client at registration yet (see above).
-    let _ = http;
+/// Adds the built-in pieces to `registry`. They reach the shared HTTP client through
+/// [`crate::piece::ActionContext::http`] at run time.
+pub fn register_builtin(registry: &mut Registry) {
     registry.register(Arc::new(self::http::piece()));
     registry.register(Arc::new(webhook::piece()));
     registry.register(Arc::new(manual::piece()));
@@ -160,8 +154,8 @@ pub(crate) fn svg_data_url(svg: &str) -> String {
     out
 }
 
-/// Builds a JSON object from name/value pairs: a name seen once maps to its value, a repeated name to
-/// the array of its values in order (the convention for query strings and form bodies).
+/// Builds a JSON object from name/value pairs: a name seen once maps to its value, a repeated name
+/// to the array of its values in order (the convention for query strings and form bodies).
 pub(crate) fn pairs_to_object<'a>(
     pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> serde_json::Map<String, Value> {
@@ -184,7 +178,9 @@ pub(crate) fn pairs_to_object<'a>(
 
 /// Headers as an object of lower-case names; a repeated header's values are joined with `, `, the
 /// way HTTP combines them.
-pub(crate) fn headers_object<'a>(headers: impl IntoIterator<Item = &'a (String, String)>) -> serde_json::Map<String, Value> {
+pub(crate) fn headers_object<'a>(
+    headers: impl IntoIterator<Item = &'a (String, String)>,
+) -> serde_json::Map<String, Value> {
     let mut out = serde_json::Map::new();
     for (name, value) in headers {
         let name = name.to_ascii_lowercase();
@@ -201,8 +197,8 @@ pub(crate) fn headers_object<'a>(headers: impl IntoIterator<Item = &'a (String, 
     out
 }
 
-/// Decodes an `application/x-www-form-urlencoded` body into name/value pairs (`+` is a space,
-/// `%XX` a byte; invalid UTF-8 becomes U+FFFD, a malformed escape is kept literally, as browsers do).
+/// Decodes an `application/x-www-form-urlencoded` body into name/value pairs (`+` is a space, `%XX`
+/// a byte; invalid UTF-8 becomes U+FFFD, a malformed escape is kept literally, as browsers do).
 pub(crate) fn form_urlencoded_parse(input: &[u8]) -> Vec<(String, String)> {
     input
         .split(|b| *b == b'&')
@@ -246,7 +242,9 @@ pub(crate) fn form_urlencode<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a s
     fn encode(out: &mut String, s: &str) {
         for b in s.bytes() {
             match b {
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => out.push(char::from(b)),
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                    out.push(char::from(b))
+                }
                 b' ' => out.push('+'),
                 b => {
                     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -283,16 +281,11 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::piece::HttpConfig;
     use serde_json::json;
 
     fn registry() -> Registry {
-        let http = match HttpClient::new(HttpConfig::default()) {
-            Ok(c) => c,
-            Err(e) => panic!("client: {e}"),
-        };
         let mut registry = Registry::new();
-        register_builtin(&mut registry, http);
+        register_builtin(&mut registry);
         registry
     }
 
@@ -307,9 +300,9 @@ mod tests {
             PropKind::MultiSelect | PropKind::Array => value.is_array(),
             PropKind::Json => true,
             PropKind::KeyValue => value.is_object(),
-            PropKind::DateTime => value
-                .as_str()
-                .is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()),
+            PropKind::DateTime => {
+                value.as_str().is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok())
+            }
             PropKind::File => value.is_string(),
         }
     }
@@ -317,8 +310,9 @@ mod tests {
     #[test]
     fn builtin_pieces_are_registered() {
         let registry = registry();
-        let ids: Vec<_> = registry.iter().map(|p| p.meta().id.clone()).collect();
-        assert_eq!(ids, ["http", "manual", "schedule", "webhook"]);
+        for id in ["http", "manual", "schedule", "webhook"] {
+            assert!(registry.get(id).is_some_and(|p| p.meta().id == id), "{id} is missing");
+        }
     }
 
     #[test]
@@ -334,28 +328,58 @@ mod tests {
                 Err(e) => panic!("{}: metadata does not deserialise: {e}", meta.id),
             };
             assert_eq!(&back, meta);
-            assert!(!meta.name.is_empty() && !meta.description.is_empty() && !meta.category.is_empty());
+            assert!(
+                !meta.name.is_empty() && !meta.description.is_empty() && !meta.category.is_empty()
+            );
             assert!(meta.icon.as_deref().is_some_and(|i| i.starts_with("data:image/svg+xml,")));
             assert!(!meta.actions.is_empty() || !meta.triggers.is_empty(), "{}", meta.id);
 
             let mut props = Vec::new();
             for action in &meta.actions {
-                assert!(piece.action(&action.name).is_some(), "{}.{} has no code", meta.id, action.name);
+                assert!(
+                    piece.action(&action.name).is_some(),
+                    "{}.{} has no code",
+                    meta.id,
+                    action.name
+                );
                 assert!(!action.description.is_empty() && action.sample_output.is_some());
-                props.extend(action.props.iter().map(|p| (format!("{}.{}", meta.id, action.name), p)));
+                props.extend(
+                    action.props.iter().map(|p| (format!("{}.{}", meta.id, action.name), p)),
+                );
             }
             for trigger in &meta.triggers {
-                assert!(piece.trigger(&trigger.name).is_some(), "{}.{} has no code", meta.id, trigger.name);
+                assert!(
+                    piece.trigger(&trigger.name).is_some(),
+                    "{}.{} has no code",
+                    meta.id,
+                    trigger.name
+                );
                 assert!(!trigger.description.is_empty() && trigger.sample_output.is_some());
-                props.extend(trigger.props.iter().map(|p| (format!("{}.{}", meta.id, trigger.name), p)));
+                props.extend(
+                    trigger.props.iter().map(|p| (format!("{}.{}", meta.id, trigger.name), p)),
+                );
             }
             for (owner, prop) in props {
-                assert!(!prop.label.is_empty() && prop.help.is_some(), "{owner}.{} lacks label/help", prop.name);
+                assert!(
+                    !prop.label.is_empty() && prop.help.is_some(),
+                    "{owner}.{} lacks label/help",
+                    prop.name
+                );
                 if let Some(example) = &prop.example {
-                    assert!(fits(prop, example), "{owner}.{}: example {example} does not fit {:?}", prop.name, prop.kind);
+                    assert!(
+                        fits(prop, example),
+                        "{owner}.{}: example {example} does not fit {:?}",
+                        prop.name,
+                        prop.kind
+                    );
                 }
                 if let Some(default) = &prop.default {
-                    assert!(fits(prop, default), "{owner}.{}: default {default} does not fit {:?}", prop.name, prop.kind);
+                    assert!(
+                        fits(prop, default),
+                        "{owner}.{}: default {default} does not fit {:?}",
+                        prop.name,
+                        prop.kind
+                    );
                 }
                 if matches!(prop.kind, PropKind::Select | PropKind::MultiSelect) {
                     assert!(!prop.options.is_empty(), "{owner}.{} has no options", prop.name);
@@ -377,11 +401,14 @@ mod tests {
                 ("é".to_owned(), "100%".to_owned())
             ]
         );
-        assert_eq!(form_urlencoded_parse(b"a=%zz&b&&c="), [
-            ("a".to_owned(), "%zz".to_owned()),
-            ("b".to_owned(), String::new()),
-            ("c".to_owned(), String::new()),
-        ]);
+        assert_eq!(
+            form_urlencoded_parse(b"a=%zz&b&&c="),
+            [
+                ("a".to_owned(), "%zz".to_owned()),
+                ("b".to_owned(), String::new()),
+                ("c".to_owned(), String::new()),
+            ]
+        );
     }
 
     #[test]

@@ -37,12 +37,23 @@ struct TestAction {
 }
 
 impl Action for TestAction {
-    fn run<'a>(&'a self, ctx: &'a ActionContext, props: Value) -> BoxFuture<'a, Result<Value, StepError>> {
+    fn run<'a>(
+        &'a self,
+        ctx: &'a ActionContext,
+        props: Value,
+    ) -> BoxFuture<'a, Result<Value, StepError>> {
         Box::pin(async move {
-            self.calls.0.lock().unwrap().push((self.name.into(), ctx.step_path.clone(), ctx.attempt, props.clone()));
+            self.calls.0.lock().unwrap().push((
+                self.name.into(),
+                ctx.step_path.clone(),
+                ctx.attempt,
+                props.clone(),
+            ));
             match self.name {
-                "echo" => Ok(json!({ "props": props, "attempt": ctx.attempt, "key": ctx.idempotency_key,
-                                     "connection": ctx.connection.as_ref().map(|c| c.name.clone()) })),
+                "echo" => {
+                    Ok(json!({ "props": props, "attempt": ctx.attempt, "key": ctx.idempotency_key,
+                                     "connection": ctx.connection.as_ref().map(|c| c.name.clone()) }))
+                }
                 "sleep" => {
                     let ms = props.get("ms").and_then(Value::as_u64).unwrap_or(10);
                     tokio::time::sleep(Duration::from_millis(ms)).await;
@@ -50,13 +61,17 @@ impl Action for TestAction {
                 }
                 "fail" => {
                     // Fails `times` times per step path, then succeeds.
-                    let times = props.get("times").and_then(Value::as_u64).unwrap_or(u64::MAX) as u32;
+                    let times =
+                        props.get("times").and_then(Value::as_u64).unwrap_or(u64::MAX) as u32;
                     let mut f = self.failures.lock().unwrap();
                     let n = f.entry(ctx.step_path.clone()).or_insert(0);
                     if *n < times {
                         *n += 1;
                         let status = props.get("status").and_then(Value::as_u64).map(|s| s as u16);
-                        let retry_after = props.get("retry_after_s").and_then(Value::as_u64).map(Duration::from_secs);
+                        let retry_after = props
+                            .get("retry_after_s")
+                            .and_then(Value::as_u64)
+                            .map(Duration::from_secs);
                         let err = match status {
                             Some(s) => StepError::http(s, format!("Test: status {s}")),
                             None => StepError::new(ErrorKind::Network, "Test: connection reset"),
@@ -112,8 +127,13 @@ pub fn engine() -> (Engine, Calls) {
             Arc::new(TestAction { name, calls: calls.clone(), failures: failures.clone() }),
         );
         let props = match name {
-            "echo" => vec![prop("text", PropKind::ShortText, false), prop("token", PropKind::ShortText, false)],
-            "sleep" => vec![prop("ms", PropKind::Number, true), prop("tag", PropKind::ShortText, false)],
+            "echo" => vec![
+                prop("text", PropKind::ShortText, false),
+                prop("token", PropKind::ShortText, false),
+            ],
+            "sleep" => {
+                vec![prop("ms", PropKind::Number, true), prop("tag", PropKind::ShortText, false)]
+            }
             _ => vec![
                 prop("times", PropKind::Number, false),
                 prop("status", PropKind::Number, false),

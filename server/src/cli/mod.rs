@@ -11,7 +11,8 @@ use switchboard_engine::{Engine, Flow, HttpConfig, Problem};
 
 /// Reads and parses a flow document; a parse error becomes a problem list like validation's.
 pub fn load_flow(path: &Path) -> anyhow::Result<Result<Flow, Vec<Problem>>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(switchboard_engine::parse_flow(&text).map_err(|e| {
         let mut message = e.message.clone();
         if let (Some(l), Some(c)) = (e.line, e.column) {
@@ -30,12 +31,18 @@ pub fn engine() -> anyhow::Result<Engine> {
             config.base_url_overrides.insert(piece.to_ascii_lowercase(), value);
         }
     }
-    Engine::with_builtin_pieces(config).map_err(|e| anyhow::anyhow!("cannot start the HTTP client: {e}"))
+    Engine::with_builtin_pieces(config)
+        .map_err(|e| anyhow::anyhow!("cannot start the HTTP client: {e}"))
 }
 
 /// Prints problems, one per line.
 pub fn print_problems(file: &Path, problems: &[Problem]) {
-    eprintln!("{}: {} problem{}", file.display(), problems.len(), if problems.len() == 1 { "" } else { "s" });
+    eprintln!(
+        "{}: {} problem{}",
+        file.display(),
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
     for p in problems {
         if p.path.is_empty() {
             eprintln!("  - {}", p.message);

@@ -49,7 +49,12 @@ pub fn run(
         None => Vec::new(),
     };
     let content_type = content_type.map(str::to_owned).unwrap_or_else(|| {
-        if serde_json::from_slice::<serde_json::Value>(&body).is_ok() { "application/json" } else { "text/plain" }.to_owned()
+        if serde_json::from_slice::<serde_json::Value>(&body).is_ok() {
+            "application/json"
+        } else {
+            "text/plain"
+        }
+        .to_owned()
     });
     let request = TriggerRequest {
         method: "POST".into(),
@@ -57,19 +62,23 @@ pub fn run(
         query: Vec::new(),
         body,
     };
-    let event = engine.trigger_event(&compiled, &request).map_err(|e| anyhow::anyhow!("the trigger rejected the payload: {e}"))?;
+    let event = engine
+        .trigger_event(&compiled, &request)
+        .map_err(|e| anyhow::anyhow!("the trigger rejected the payload: {e}"))?;
 
     let mut env = RunEnv::default();
     if let Some(file) = connections {
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let entries: Vec<ConnectionEntry> =
-            serde_json::from_str(&text).with_context(|| format!("{} is not a list of connections", file.display()))?;
-        env.connections = Arc::new(StaticConnections::new(entries.into_iter().map(|e| Connection {
-            id: e.id.unwrap_or_else(|| e.name.clone()),
-            name: e.name,
-            piece: e.piece,
-            values: e.values,
-        })));
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        let entries: Vec<ConnectionEntry> = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a list of connections", file.display()))?;
+        env.connections =
+            Arc::new(StaticConnections::new(entries.into_iter().map(|e| Connection {
+                id: e.id.unwrap_or_else(|| e.name.clone()),
+                name: e.name,
+                piece: e.piece,
+                values: e.values,
+            })));
     }
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;

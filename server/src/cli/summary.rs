@@ -12,7 +12,10 @@ pub fn print(flow: &CompiledFlow, record: &RunRecord) {
     println!(
         "run {} {} in {:.3} ms ({})",
         record.run_id,
-        serde_json::to_value(record.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+        serde_json::to_value(record.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
         record.duration_ms,
         flow.flow().name
     );
@@ -29,7 +32,12 @@ pub fn print(flow: &CompiledFlow, record: &RunRecord) {
     }
 }
 
-fn print_level(order: &[String], prefix: &str, records: &BTreeMap<String, StepRecord>, depth: usize) {
+fn print_level(
+    order: &[String],
+    prefix: &str,
+    records: &BTreeMap<String, StepRecord>,
+    depth: usize,
+) {
     let indent = "  ".repeat(depth);
     for path in order {
         let Some(id) = path.strip_prefix(prefix) else { continue };
@@ -39,11 +47,16 @@ fn print_level(order: &[String], prefix: &str, records: &BTreeMap<String, StepRe
         let Some(r) = records.get(id) else { continue };
         let (mark, detail) = match r.status {
             StepStatus::Succeeded => ("✓", r.output.as_ref().map(short).unwrap_or_default()),
-            StepStatus::Failed => ("✗", r.error.as_ref().map(|e| e.message.clone()).unwrap_or_default()),
-            StepStatus::Skipped => ("–", format!("skipped ({})", r.reason.as_deref().unwrap_or("not reached"))),
+            StepStatus::Failed => {
+                ("✗", r.error.as_ref().map(|e| e.message.clone()).unwrap_or_default())
+            }
+            StepStatus::Skipped => {
+                ("–", format!("skipped ({})", r.reason.as_deref().unwrap_or("not reached")))
+            }
             StepStatus::Paused => ("⏸", "paused".to_owned()),
         };
-        let attempts = if r.attempts > 1 { format!(" after {} attempts", r.attempts) } else { String::new() };
+        let attempts =
+            if r.attempts > 1 { format!(" after {} attempts", r.attempts) } else { String::new() };
         println!("{indent}{mark} {id:<20} {:>9.3} ms{attempts}  {detail}", r.duration_ms);
         if let Some(iterations) = &r.iterations {
             let inner = format!("{prefix}{id}[].");

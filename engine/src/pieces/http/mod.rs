@@ -2,8 +2,8 @@
 //!
 //! Props are described in [`meta`]; turning them into a request and the response into the step's
 //! output (`{ "status", "headers", "body" }`) is in `request`. The request goes through the shared
-//! [`crate::piece::HttpClient`] from the step's context, so pooling, the response size limit and the
-//! error mapping are the same as every other piece's.
+//! [`crate::piece::HttpClient`] from the step's context, so pooling, the response size limit and
+//! the error mapping are the same as every other piece's.
 //!
 //! Decisions worth knowing:
 //! - With `fail_on_error_status` (the default), a status of 400 or more fails the step through
@@ -12,6 +12,8 @@
 //!   (`follow_redirects: false`, where the 3xx is what the user asked to see) or cannot be (304).
 //! - Auth comes from the `auth` prop, else from the step's connection (same shape), and is applied
 //!   last, so it replaces a same-named header given in `headers`.
+//! - Redirects (up to 10) are followed by the action itself, so that every credential it added
+//!   (including a custom auth header) is dropped when a redirect leaves the origin.
 
 pub mod meta;
 mod request;

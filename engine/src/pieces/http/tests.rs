@@ -114,7 +114,9 @@ async fn sends_headers() {
     let server = json_server().await;
     ok(json!({
         "url": server.uri(),
-        "headers": { "X-One": "1", "X-Num": 5, "X-Flag": true, "X-Multi": ["a", "b"], "X-Skip": null }
+        "headers": {
+            "X-One": "1", "X-Num": 5, "X-Flag": true, "X-Multi": ["a", "b"], "X-Skip": null
+        }
     }))
     .await;
     let request = last_request(&server).await;
@@ -123,7 +125,10 @@ async fn sends_headers() {
     assert_eq!(header(&request, "x-flag"), Some("true"));
     assert_eq!(header_all(&request, "x-multi"), ["a", "b"]);
     assert!(request.headers.get("x-skip").is_none());
-    assert_eq!(header(&request, "user-agent"), Some(concat!("Switchboard/", env!("CARGO_PKG_VERSION"))));
+    assert_eq!(
+        header(&request, "user-agent"),
+        Some(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
+    );
     assert!(request.headers.get("idempotency-key").is_none());
 }
 
@@ -142,10 +147,11 @@ async fn sends_query_with_arrays() {
 #[tokio::test]
 async fn sends_json_body() {
     let server = json_server().await;
-    ok(json!({ "method": "POST", "url": server.uri(), "body": { "email": "ada@example.com", "n": [1, 2] } })).await;
+    let body = json!({ "email": "ada@example.com", "n": [1, 2] });
+    ok(json!({ "method": "POST", "url": server.uri(), "body": body })).await;
     let request = last_request(&server).await;
     assert_eq!(header(&request, "content-type"), Some("application/json"));
-    assert_eq!(serde_json::from_slice::<Value>(&request.body).ok(), Some(json!({ "email": "ada@example.com", "n": [1, 2] })));
+    assert_eq!(serde_json::from_slice::<Value>(&request.body).ok(), Some(body));
 
     // A content type set in headers wins.
     ok(json!({
@@ -174,7 +180,11 @@ async fn sends_form_body() {
 #[tokio::test]
 async fn sends_raw_body() {
     let server = json_server().await;
-    ok(json!({ "method": "POST", "url": server.uri(), "body_type": "raw", "body": "<a>1</a>", "content_type": "application/xml" })).await;
+    ok(json!({
+        "method": "POST", "url": server.uri(),
+        "body_type": "raw", "body": "<a>1</a>", "content_type": "application/xml"
+    }))
+    .await;
     let request = last_request(&server).await;
     assert_eq!(header(&request, "content-type"), Some("application/xml"));
     assert_eq!(request.body, b"<a>1</a>");
@@ -188,7 +198,8 @@ async fn sends_raw_body() {
 #[tokio::test]
 async fn body_type_none_sends_nothing() {
     let server = json_server().await;
-    ok(json!({ "method": "POST", "url": server.uri(), "body_type": "none", "body": { "ignored": true } })).await;
+    ok(json!({ "method": "POST", "url": server.uri(), "body_type": "none", "body": { "x": 1 } }))
+        .await;
     let request = last_request(&server).await;
     assert!(request.body.is_empty());
     assert!(request.headers.get("content-type").is_none());
@@ -202,17 +213,24 @@ async fn applies_each_auth_kind() {
     let server = json_server().await;
     let url = format!("{}/x?keep=1", server.uri());
 
-    ok(json!({ "url": url, "auth": { "type": "basic", "username": "user", "password": "pass" } })).await;
+    ok(json!({ "url": url, "auth": { "type": "basic", "username": "user", "password": "pass" } }))
+        .await;
     assert_eq!(header(&last_request(&server).await, "authorization"), Some("Basic dXNlcjpwYXNz"));
 
     ok(json!({ "url": url, "auth": { "type": "bearer", "token": "tok_123" } })).await;
     assert_eq!(header(&last_request(&server).await, "authorization"), Some("Bearer tok_123"));
 
     // Auth replaces a same-named header from `headers`.
-    ok(json!({ "url": url, "headers": { "X-Api-Key": "old" }, "auth": { "type": "header", "name": "X-Api-Key", "value": "k_456" } })).await;
+    ok(json!({
+        "url": url,
+        "headers": { "X-Api-Key": "old" },
+        "auth": { "type": "header", "name": "X-Api-Key", "value": "k_456" }
+    }))
+    .await;
     assert_eq!(header_all(&last_request(&server).await, "x-api-key"), ["k_456"]);
 
-    ok(json!({ "url": url, "auth": { "type": "query", "name": "api_key", "value": "q 789" } })).await;
+    ok(json!({ "url": url, "auth": { "type": "query", "name": "api_key", "value": "q 789" } }))
+        .await;
     assert_eq!(last_request(&server).await.url.query(), Some("keep=1&api_key=q+789"));
 
     ok(json!({ "url": url, "auth": { "type": "none" } })).await;
@@ -226,21 +244,27 @@ async fn uses_the_connection_when_auth_is_absent() {
     let mut values = serde_json::Map::new();
     values.insert("type".into(), json!("bearer"));
     values.insert("token".into(), json!("conn-token"));
-    ctx.connection = Some(Connection { id: "c1".into(), name: "api".into(), piece: "http".into(), values });
+    ctx.connection =
+        Some(Connection { id: "c1".into(), name: "api".into(), piece: "http".into(), values });
 
     let run = |props| run_with(&ctx, props);
     assert!(run(json!({ "url": server.uri() })).await.is_ok());
     assert_eq!(header(&last_request(&server).await, "authorization"), Some("Bearer conn-token"));
 
     // The prop wins over the connection.
-    assert!(run(json!({ "url": server.uri(), "auth": { "type": "bearer", "token": "prop-token" } })).await.is_ok());
+    assert!(
+        run(json!({ "url": server.uri(), "auth": { "type": "bearer", "token": "prop-token" } }))
+            .await
+            .is_ok()
+    );
     assert_eq!(header(&last_request(&server).await, "authorization"), Some("Bearer prop-token"));
 
     // A connection without a usable type is a connection error.
     let mut bad = ctx.clone();
     let mut values = serde_json::Map::new();
     values.insert("api_key".into(), json!("k"));
-    bad.connection = Some(Connection { id: "c2".into(), name: "bad".into(), piece: "http".into(), values });
+    bad.connection =
+        Some(Connection { id: "c2".into(), name: "bad".into(), piece: "http".into(), values });
     let e = match run_with(&bad, json!({ "url": server.uri() })).await {
         Ok(v) => panic!("expected an error, got {v}"),
         Err(e) => e,
@@ -255,7 +279,11 @@ async fn idempotency_key_only_when_asked_and_not_set() {
     ok(json!({ "method": "POST", "url": server.uri(), "send_idempotency_key": true })).await;
     assert_eq!(header(&last_request(&server).await, "idempotency-key"), Some("run_1:call_api"));
 
-    ok(json!({ "method": "POST", "url": server.uri(), "send_idempotency_key": "true", "headers": { "Idempotency-Key": "mine" } })).await;
+    ok(json!({
+        "method": "POST", "url": server.uri(),
+        "send_idempotency_key": "true", "headers": { "Idempotency-Key": "mine" }
+    }))
+    .await;
     assert_eq!(header_all(&last_request(&server).await, "idempotency-key"), ["mine"]);
 
     ok(json!({ "method": "POST", "url": server.uri() })).await;
@@ -288,10 +316,13 @@ async fn json_and_text_responses() {
     assert!(e.message.contains("not valid JSON"), "{}", e.message);
 
     // Auto parses JSON even when it is labelled as text.
-    let mislabelled = server(ResponseTemplate::new(200).set_body_raw(r#"{"a":1}"#, "text/plain")).await;
+    let mislabelled =
+        server(ResponseTemplate::new(200).set_body_raw(r#"{"a":1}"#, "text/plain")).await;
     assert_eq!(ok(json!({ "url": mislabelled.uri() })).await["body"], json!({ "a": 1 }));
 
-    let binary = server(ResponseTemplate::new(200).set_body_raw(vec![0xff_u8, 0x00, 0xfe], "image/png")).await;
+    let binary =
+        server(ResponseTemplate::new(200).set_body_raw(vec![0xff_u8, 0x00, 0xfe], "image/png"))
+            .await;
     let out = ok(json!({ "url": binary.uri() })).await;
     assert_eq!(out["body"], "/wD+");
     assert_eq!(out["body_encoding"], "base64");
@@ -307,7 +338,9 @@ async fn error_status_fails_with_the_vendor_message() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/contacts/9"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({ "message": "Contact not found" })))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(json!({ "message": "Contact not found" })),
+        )
         .mount(&server)
         .await;
     let url = format!("{}/contacts/9?api_key=secret-in-url", server.uri());
@@ -322,7 +355,9 @@ async fn error_status_fails_with_the_vendor_message() {
 
 #[tokio::test]
 async fn error_status_is_returned_when_asked() {
-    let server = server(ResponseTemplate::new(404).set_body_json(json!({ "message": "Contact not found" }))).await;
+    let server =
+        server(ResponseTemplate::new(404).set_body_json(json!({ "message": "Contact not found" })))
+            .await;
     let out = ok(json!({ "url": server.uri(), "fail_on_error_status": false })).await;
     assert_eq!(out["status"], 404);
     assert_eq!(out["body"], json!({ "message": "Contact not found" }));
@@ -336,8 +371,11 @@ async fn retry_after_seconds_and_date() {
     assert_eq!(e.retry_after, Some(Duration::from_secs(7)));
     assert!(e.message.contains("429 Too Many Requests"), "{}", e.message);
 
-    let date = (chrono::Utc::now() + chrono::Duration::seconds(90)).format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-    let unavailable = server(ResponseTemplate::new(503).insert_header("Retry-After", date.as_str())).await;
+    let date = (chrono::Utc::now() + chrono::Duration::seconds(90))
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    let unavailable =
+        server(ResponseTemplate::new(503).insert_header("Retry-After", date.as_str())).await;
     let e = err(json!({ "url": unavailable.uri() })).await;
     assert_eq!(e.status, Some(503));
     let after = e.retry_after.unwrap_or_default();
@@ -395,7 +433,10 @@ async fn redirects_are_followed_unless_disabled() {
         .respond_with(ResponseTemplate::new(302).insert_header("Location", "/new"))
         .mount(&server)
         .await;
-    Mock::given(path("/new")).respond_with(ResponseTemplate::new(200).set_body_json(json!("moved"))).mount(&server).await;
+    Mock::given(path("/new"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!("moved")))
+        .mount(&server)
+        .await;
     let url = format!("{}/old", server.uri());
     assert_eq!(ok(json!({ "url": url })).await["body"], "moved");
     let out = ok(json!({ "url": url, "follow_redirects": false })).await;
@@ -404,34 +445,153 @@ async fn redirects_are_followed_unless_disabled() {
 }
 
 #[tokio::test]
+async fn redirects_keep_credentials_only_within_the_origin() {
+    let other = json_server().await;
+    let first = MockServer::start().await;
+    Mock::given(path("/start"))
+        .respond_with(ResponseTemplate::new(307).insert_header("Location", "/same"))
+        .mount(&first)
+        .await;
+    Mock::given(path("/same"))
+        .respond_with(
+            ResponseTemplate::new(302).insert_header("Location", format!("{}/away", other.uri())),
+        )
+        .mount(&first)
+        .await;
+    for auth in [
+        json!({ "type": "header", "name": "X-Api-Key", "value": "k_1" }),
+        json!({ "type": "bearer", "token": "t_1" }),
+    ] {
+        let out = ok(json!({ "url": format!("{}/start", first.uri()), "auth": auth })).await;
+        assert_eq!(out["body"], json!({ "ok": true }));
+        let same = match first.received_requests().await.and_then(|r| r.last().cloned()) {
+            Some(r) => r,
+            None => panic!("no request"),
+        };
+        assert_eq!(same.url.path(), "/same");
+        assert!(
+            same.headers.contains_key("x-api-key") || same.headers.contains_key("authorization")
+        );
+        let away = last_request(&other).await;
+        assert_eq!(away.url.path(), "/away");
+        assert!(away.headers.get("x-api-key").is_none(), "{auth}");
+        assert!(away.headers.get("authorization").is_none(), "{auth}");
+    }
+}
+
+#[tokio::test]
+async fn see_other_after_post_becomes_a_get_without_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/submit"))
+        .respond_with(ResponseTemplate::new(303).insert_header("Location", "/result"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/result"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!("done")))
+        .mount(&server)
+        .await;
+    let out = ok(json!({
+        "method": "POST", "url": format!("{}/submit", server.uri()), "body": { "a": 1 }
+    }))
+    .await;
+    assert_eq!(out["body"], "done");
+    let last = last_request(&server).await;
+    assert!(last.body.is_empty());
+    assert!(last.headers.get("content-type").is_none());
+}
+
+#[tokio::test]
+async fn redirect_loops_stop() {
+    let server = server(ResponseTemplate::new(302).insert_header("Location", "/again")).await;
+    let e = err(json!({ "url": server.uri() })).await;
+    assert_eq!(e.kind, ErrorKind::Other);
+    assert!(e.message.contains("redirected more than 10 times"), "{}", e.message);
+    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(11));
+}
+
+#[tokio::test]
 async fn invalid_props_name_the_prop() {
     let cases = [
         (json!({}), "prop `url` is required"),
         (json!({ "url": "   " }), "prop `url` is required"),
-        (json!({ "url": "api.example.com/x?key=s3cr3t" }), "prop `url`: `api.example.com/x` is not a valid URL"),
+        (
+            json!({ "url": "api.example.com/x?key=s3cr3t" }),
+            "prop `url`: `api.example.com/x` is not a valid URL",
+        ),
         (json!({ "url": "ftp://example.com/file" }), "only http:// and https://"),
-        (json!({ "url": "http://example.com", "method": "FETCH" }), "prop `method`: unknown method `FETCH`"),
-        (json!({ "url": "http://example.com", "body_type": "form", "body": "a=1" }), "prop `body`: body type `form` needs an object"),
-        (json!({ "url": "http://example.com", "body_type": "form", "body": { "a": { "b": 1 } } }), "prop `body`: `a` holds an object"),
-        (json!({ "url": "http://example.com", "body_type": "raw", "body": { "a": 1 } }), "prop `body`: body type `raw` needs text"),
-        (json!({ "url": "http://example.com", "body_type": "xml", "body": "x" }), "prop `body_type`: unknown value `xml`"),
-        (json!({ "url": "http://example.com", "headers": ["x"] }), "prop `headers` must be an object"),
-        (json!({ "url": "http://example.com", "headers": { "bad name": "x" } }), "prop `headers`: `bad name` is not a valid header name"),
-        (json!({ "url": "http://example.com", "headers": { "x": "a\nb" } }), "prop `headers`: the value of `x`"),
-        (json!({ "url": "http://example.com", "query": { "q": { "nested": 1 } } }), "prop `query`: `q` holds an object"),
-        (json!({ "url": "http://example.com", "auth": { "type": "digest" } }), "prop `auth`: unknown type `digest`"),
-        (json!({ "url": "http://example.com", "auth": { "type": "bearer" } }), "prop `auth`: `token` is missing"),
+        (
+            json!({ "url": "http://example.com", "method": "FETCH" }),
+            "prop `method`: unknown method `FETCH`",
+        ),
+        (
+            json!({ "url": "http://example.com", "body_type": "form", "body": "a=1" }),
+            "prop `body`: body type `form` needs an object",
+        ),
+        (
+            json!({ "url": "http://x.test", "body_type": "form", "body": { "a": { "b": 2 } } }),
+            "prop `body`: `a` holds an object",
+        ),
+        (
+            json!({ "url": "http://example.com", "body_type": "raw", "body": { "a": 1 } }),
+            "prop `body`: body type `raw` needs text",
+        ),
+        (
+            json!({ "url": "http://example.com", "body_type": "xml", "body": "x" }),
+            "prop `body_type`: unknown value `xml`",
+        ),
+        (
+            json!({ "url": "http://example.com", "headers": ["x"] }),
+            "prop `headers` must be an object",
+        ),
+        (
+            json!({ "url": "http://example.com", "headers": { "bad name": "x" } }),
+            "prop `headers`: `bad name` is not a valid header name",
+        ),
+        (
+            json!({ "url": "http://example.com", "headers": { "x": "a\nb" } }),
+            "prop `headers`: the value of `x`",
+        ),
+        (
+            json!({ "url": "http://example.com", "query": { "q": { "nested": 1 } } }),
+            "prop `query`: `q` holds an object",
+        ),
+        (
+            json!({ "url": "http://example.com", "auth": { "type": "digest" } }),
+            "prop `auth`: unknown type `digest`",
+        ),
+        (
+            json!({ "url": "http://example.com", "auth": { "type": "bearer" } }),
+            "prop `auth`: `token` is missing",
+        ),
         (json!({ "url": "http://example.com", "auth": "token" }), "prop `auth`: must be an object"),
-        (json!({ "url": "http://example.com", "timeout_sec": -1 }), "prop `timeout_sec` must be a positive number"),
-        (json!({ "url": "http://example.com", "timeout_sec": "soon" }), "prop `timeout_sec` must be a number"),
-        (json!({ "url": "http://example.com", "response_format": "xml" }), "prop `response_format`: unknown value `xml`"),
-        (json!({ "url": "http://example.com", "fail_on_error_status": "maybe" }), "prop `fail_on_error_status` must be true or false"),
+        (
+            json!({ "url": "http://example.com", "timeout_sec": -1 }),
+            "prop `timeout_sec` must be a positive number",
+        ),
+        (
+            json!({ "url": "http://example.com", "timeout_sec": "soon" }),
+            "prop `timeout_sec` must be a number",
+        ),
+        (
+            json!({ "url": "http://example.com", "response_format": "xml" }),
+            "prop `response_format`: unknown value `xml`",
+        ),
+        (
+            json!({ "url": "http://example.com", "fail_on_error_status": "maybe" }),
+            "prop `fail_on_error_status` must be true or false",
+        ),
         (json!("http://example.com"), "the props must be an object"),
     ];
     for (props, expected) in cases {
         let e = err(props.clone()).await;
         assert_eq!(e.kind, ErrorKind::InvalidInput, "{props}");
-        assert!(e.message.contains(expected), "{props}: `{}` does not contain `{expected}`", e.message);
+        assert!(
+            e.message.contains(expected),
+            "{props}: `{}` does not contain `{expected}`",
+            e.message
+        );
         assert!(!e.message.contains("s3cr3t"), "{}", e.message);
     }
 }
