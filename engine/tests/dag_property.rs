@@ -1,6 +1,9 @@
 //! Property: in any valid DAG, every step that an active path reaches runs exactly once, and every
 //! other step is skipped. Checked against a reference model of the join rule.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+#![allow(clippy::needless_range_loop)]
+
 mod support;
 
 use proptest::prelude::*;

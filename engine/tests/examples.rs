@@ -1,5 +1,7 @@
 //! The example flows in `flows/examples/` parse, validate and run with their sample payloads.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 use std::path::PathBuf;
 
 use serde_json::{Value, json};

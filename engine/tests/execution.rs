@@ -1,5 +1,7 @@
 //! Every step type and scheduling rule, run through the real executor.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 mod support;
 
 use std::sync::{Arc, Mutex};

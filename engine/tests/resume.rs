@@ -1,5 +1,7 @@
 //! Pauses (delay, wait) and resuming a run from its journal: finished steps are not executed again.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 mod support;
 
 use std::sync::Arc;

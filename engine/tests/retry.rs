@@ -1,5 +1,7 @@
 //! Retry policies, timed with tokio's paused clock (no real waiting, exact delays).
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 mod support;
 
 use serde_json::json;

@@ -1,6 +1,8 @@
 //! `flows/flow.schema.json` is generated from the Rust types; this test fails when it is stale.
 //! Regenerate with `UPDATE_SCHEMA=1 cargo test -p switchboard-engine --test schema`.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 use std::path::PathBuf;
 
 #[test]

@@ -1,5 +1,7 @@
 //! Every validation rule: all problems are reported at once, each with its JSON path.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 mod support;
 
 use serde_json::{Value, json};

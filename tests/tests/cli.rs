@@ -1,5 +1,7 @@
 //! The `switchboard validate` and `switchboard run` commands, through the real binary.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 use serde_json::{Value, json};
 use switchboard_tests::{TempDir, switchboard};
 use wiremock::matchers::{header, method, path};

@@ -154,6 +154,9 @@ impl RunRequest {
     }
 }
 
+/// Called with the first `respond` step's response.
+pub type RespondHook = Arc<dyn Fn(&Response) + Send + Sync>;
+
 /// The host's services for a run.
 #[derive(Clone)]
 pub struct RunEnv {
@@ -165,7 +168,7 @@ pub struct RunEnv {
     pub subflows: Arc<dyn Subflows>,
     /// Gets the first `respond` step's response as soon as it is set (a synchronous webhook answers
     /// then, while the run goes on).
-    pub on_respond: Option<Arc<dyn Fn(&Response) + Send + Sync>>,
+    pub on_respond: Option<RespondHook>,
     /// When it flips to true, the run stops scheduling steps and ends `cancelled`.
     pub cancel: Option<tokio::sync::watch::Receiver<bool>>,
 }

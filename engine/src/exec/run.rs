@@ -67,7 +67,7 @@ pub(crate) async fn execute(
         }
     };
     let outcome = tokio::select! {
-        level = main => Ended::Level(level),
+        level = main => Ended::Level(Box::new(level)),
         () = sleep_or_forever(timeout) => Ended::TimedOut,
         () = cancelled => Ended::Cancelled,
     };
@@ -148,7 +148,7 @@ pub(crate) async fn execute(
 }
 
 enum Ended {
-    Level(LevelResult),
+    Level(Box<LevelResult>),
     TimedOut,
     Cancelled,
 }

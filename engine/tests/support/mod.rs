@@ -1,6 +1,6 @@
 //! Shared fixtures for the engine's integration tests: a `test` piece whose actions echo, fail on
 //! demand, sleep and count calls, and helpers to build engines and flows.
-#![allow(dead_code, missing_docs)]
+#![allow(dead_code, missing_docs, clippy::unwrap_used, clippy::type_complexity)]
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
