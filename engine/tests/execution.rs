@@ -558,3 +558,30 @@ async fn steps_can_read_the_trigger_by_its_id() {
     let r = run(&engine, f, json!({ "n": 5 })).await;
     assert_eq!(output(&r, "a"), json!({ "n": 5 }));
 }
+
+#[tokio::test]
+async fn runs_never_compile_expressions() {
+    let (engine, _) = engine();
+    let f = flow(
+        json!([
+            { "id": "gate", "type": "filter", "condition": "trigger.body.n > 1" },
+            { "id": "s", "type": "set", "values": { "a": "{{ trigger.body.n * 2 }}", "b": "x{{ trigger.body.n }}" } },
+            { "id": "c", "type": "code", "script": "let t = 0; for i in 0..10 { t += i; } t" }
+        ]),
+        edges(&[("hook", "gate"), ("gate", "s"), ("s", "c")]),
+    );
+    let compiled = engine.compile(f).unwrap();
+    let after_compile = engine.expr().compilations();
+    assert!(after_compile >= 4);
+    for _ in 0..5 {
+        let r = engine
+            .run(
+                &compiled,
+                switchboard_engine::RunRequest::new(json!({ "body": { "n": 3 } })),
+                &RunEnv::default(),
+            )
+            .await;
+        assert_eq!(r.status, RunStatus::Succeeded);
+    }
+    assert_eq!(engine.expr().compilations(), after_compile);
+}

@@ -51,7 +51,7 @@ pub(crate) async fn execute(
         secrets: Mutex::new(Vec::new()),
         response: Mutex::new(None),
         halt: Mutex::new(None),
-        top: Mutex::new(BTreeMap::new()),
+        top: Mutex::new(vec![None; flow.main.nodes.len()]),
     };
     let main = ctx.run_level(&flow.main, scope, String::new(), true);
     let timeout = doc.settings.timeout_sec.map(Duration::from_secs);
@@ -72,7 +72,8 @@ pub(crate) async fn execute(
         () = cancelled => Ended::Cancelled,
     };
 
-    let mut steps = ctx.top.lock().map(|m| m.clone()).unwrap_or_default();
+    let top = ctx.top.lock().map(|mut m| std::mem::take(&mut *m)).unwrap_or_default();
+    let mut steps = by_id(&flow.main, top);
     let mut trigger_record = StepRecord::skipped("");
     trigger_record.status = StepStatus::Succeeded;
     trigger_record.reason = None;
@@ -203,6 +204,15 @@ fn millis(d: Duration) -> f64 {
     (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
+/// Records indexed by node, as a map by step id.
+fn by_id(graph: &Graph, records: Vec<Option<StepRecord>>) -> BTreeMap<String, StepRecord> {
+    records
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((graph.nodes.get(i)?.id.clone(), r?)))
+        .collect()
+}
+
 /// The output of the last succeeded step in topological order.
 fn last_output(graph: &Graph, records: &BTreeMap<String, StepRecord>) -> Option<Value> {
     graph.order.iter().rev().find_map(|&i| {
@@ -229,13 +239,16 @@ struct RunCtx<'a> {
     response: Mutex<Option<Response>>,
     halt: Mutex<Option<Halt>>,
     /// Top-level records, kept here so a run timeout still reports what finished.
-    top: Mutex<BTreeMap<String, StepRecord>>,
+    /// Indexed by node, like [`LevelResult::records`].
+    top: Mutex<Vec<Option<StepRecord>>>,
 }
 
 /// What a level produced.
 #[derive(Default)]
 struct LevelResult {
-    records: BTreeMap<String, StepRecord>,
+    /// Indexed by node: inserting is O(1) and never moves other records (a map is built once, at
+    /// the end).
+    records: Vec<Option<StepRecord>>,
     failure: Option<(String, StepError)>,
     paused: Vec<PausedStep>,
 }
@@ -321,7 +334,7 @@ impl<'a> RunCtx<'a> {
                     NodeState::Waiting { remaining: parents.len(), reached: false }
                 })
                 .collect();
-            let mut result = LevelResult::default();
+            let mut result = LevelResult { records: vec![None; n], ..LevelResult::default() };
             let mut ready: VecDeque<usize> = VecDeque::new();
             let mut inflight: FuturesUnordered<BoxFuture<'a, (usize, NodeDone)>> =
                 FuturesUnordered::new();
@@ -389,7 +402,7 @@ impl<'a> RunCtx<'a> {
                         && graph.nodes[i].step.is_some()
                     {
                         let record = StepRecord::skipped("the run ended before this step");
-                        self.store(graph, i, record, top, &mut result);
+                        self.store(i, record, top, &mut result);
                     }
                 }
             }
@@ -434,19 +447,18 @@ impl<'a> RunCtx<'a> {
         }
     }
 
-    fn store(
-        &self,
-        graph: &Graph,
-        i: usize,
-        record: StepRecord,
-        top: bool,
-        result: &mut LevelResult,
-    ) {
-        let id = graph.nodes[i].id.clone();
-        if top && let Ok(mut t) = self.top.lock() {
-            t.insert(id.clone(), record.clone());
+    fn store(&self, i: usize, record: StepRecord, top: bool, result: &mut LevelResult) {
+        // Top-level records live in `self.top` (so a run timeout still sees them), loop-body
+        // records in the level's result: each record is stored once, never copied.
+        if top {
+            if let Ok(mut t) = self.top.lock()
+                && let Some(slot) = t.get_mut(i)
+            {
+                *slot = Some(record);
+            }
+        } else if let Some(slot) = result.records.get_mut(i) {
+            *slot = Some(record);
         }
-        result.records.insert(id, record);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -495,7 +507,7 @@ impl<'a> RunCtx<'a> {
                 }
             }
         }
-        self.store(graph, i, done.record, top, result);
+        self.store(i, done.record, top, result);
         if !paused {
             self.release(graph, i, &done.outlet, state, ready, finished);
         }
@@ -1056,7 +1068,7 @@ impl<'a> RunCtx<'a> {
             let mut out = serde_json::Map::new();
             for &i in &body.order {
                 let id = &body.nodes[i].id;
-                if let Some(r) = level.records.get(id)
+                if let Some(Some(r)) = level.records.get(i)
                     && matches!(r.status, StepStatus::Succeeded | StepStatus::Failed)
                     && let Some(o) = &r.output
                 {
@@ -1064,7 +1076,7 @@ impl<'a> RunCtx<'a> {
                 }
             }
             outputs.push(Value::Object(out));
-            iterations.push(level.records);
+            iterations.push(by_id(body, level.records));
             paused.extend(level.paused);
             if let Some((p, e)) = level.failure {
                 failure = Some((index, p, e));

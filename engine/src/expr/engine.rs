@@ -27,6 +27,8 @@ pub struct ExprEngine {
 struct EngineInner {
     engine: Engine,
     limits: ExprLimits,
+    /// How many sources were compiled: lets tests prove runs never compile.
+    compilations: std::sync::atomic::AtomicU64,
 }
 
 /// A compiled expression or script: source + AST + what it references. Clone is cheap (`Arc`).
@@ -94,12 +96,23 @@ impl ExprEngine {
     /// An engine with the given limits.
     pub fn with_limits(limits: ExprLimits) -> Self {
         let engine = sandbox::build_engine(&limits);
-        Self { inner: Arc::new(EngineInner { engine, limits }) }
+        Self {
+            inner: Arc::new(EngineInner {
+                engine,
+                limits,
+                compilations: std::sync::atomic::AtomicU64::new(0),
+            }),
+        }
     }
 
     /// The limits this engine enforces.
     pub fn limits(&self) -> &ExprLimits {
         &self.inner.limits
+    }
+
+    /// How many expressions and scripts this engine has compiled so far.
+    pub fn compilations(&self) -> u64 {
+        self.inner.compilations.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// One expression (conditions, the inside of `{{ }}`). Statements such as `let` are rejected.
@@ -124,6 +137,7 @@ impl ExprEngine {
         expression_only: bool,
         parse: impl FnOnce(&Engine, &Scope<'static>) -> Result<AST, ParseError>,
     ) -> Result<Expr, ExprError> {
+        self.inner.compilations.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let scope = compile_scope();
         match panic::catch_unwind(AssertUnwindSafe(|| parse(&self.inner.engine, &scope))) {
             Ok(Ok(ast)) => Ok(Self::finish(source, ast)),
