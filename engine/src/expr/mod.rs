@@ -81,6 +81,12 @@ mod template;
 mod tests;
 
 pub use engine::{Expr, ExprEngine};
+
+/// Loads slow, lazily built tables (phone-number metadata) on a background thread; servers call it
+/// at start so the first run is as fast as the rest.
+pub fn warm_up_in_background() {
+    helpers::warm_up_in_background();
+}
 pub use error::{ExprError, TemplateError};
 pub use references::References;
 pub use sandbox::ExprLimits;

@@ -15,6 +15,8 @@ mod json;
 mod misc;
 mod numbers;
 mod phone;
+
+pub(crate) use phone::warm_up_in_background;
 mod strings;
 
 use rhai::{Engine, EvalAltResult};

@@ -74,3 +74,14 @@ fn country_of(number: &PhoneNumber) -> HelperResult<String> {
         None => fail("phone_country: the number does not belong to a single country"),
     }
 }
+
+/// Loads the phone-number metadata (tens of milliseconds the first time it is used) on a background
+/// thread, so the first run that normalises a number does not pay for it.
+pub(crate) fn warm_up_in_background() {
+    let spawned = std::thread::Builder::new().name("phone-metadata".into()).spawn(|| {
+        let _ = phonenumber::parse(None, "+14155552671");
+    });
+    if let Err(e) = spawned {
+        tracing::debug!("phone metadata warm-up not started: {e}");
+    }
+}
