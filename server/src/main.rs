@@ -1,7 +1,14 @@
-//! The `switchboard` binary: validate and run flow documents from the command line (and, with the
-//! server issue, `serve`).
+//! The `switchboard` binary: the server (`serve`), and validating and running flow documents from
+//! the command line.
 
+mod api;
+mod app;
 mod cli;
+mod error;
+mod hooks;
+mod runtime;
+mod serve;
+mod store;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,6 +25,8 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Runs the server: REST API, webhooks, workers, scheduler (data in ./switchboard-data).
+    Serve(serve::ServeArgs),
     /// Checks a flow document and lists every problem with its JSON path (exit 1 when invalid).
     Validate {
         /// The flow document (JSON).
@@ -52,6 +61,7 @@ enum Command {
 fn main() -> ExitCode {
     let args = Args::parse();
     let result = match args.command {
+        Command::Serve(serve_args) => serve::run(serve_args).map(|()| ExitCode::SUCCESS),
         Command::Validate { flow, json } => cli::validate::run(&flow, json),
         Command::Run { flow, payload, content_type, connections, json } => cli::run::run(
             &flow,

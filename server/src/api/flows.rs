@@ -1,0 +1,257 @@
+//! Flows: create, list, read, update the draft, delete, publish versions, enable, export, import.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use switchboard_engine::{Flow, Problem};
+
+use super::json_body;
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::store::{FlowQuery, FlowRow};
+
+/// `?folder=` on create and update.
+#[derive(Debug, Default, Deserialize)]
+pub struct FolderParam {
+    folder: Option<String>,
+}
+
+/// Parses a flow document from the body: structure errors (syntax, unknown fields, wrong types) are
+/// a 422 with the JSON path and line/column; the graph and pieces are checked separately.
+fn parse_document(body: &[u8]) -> Result<(Flow, Value), ApiError> {
+    let text = std::str::from_utf8(body)
+        .map_err(|_| ApiError::bad_request("malformed_json", "the body is not UTF-8"))?;
+    let flow = switchboard_engine::parse_flow(text).map_err(|e| {
+        let mut message = e.message.clone();
+        if let (Some(l), Some(c)) = (e.line, e.column) {
+            message.push_str(&format!(" (line {l}, column {c})"));
+        }
+        ApiError::invalid_flow(vec![Problem::new(e.path, message)])
+    })?;
+    let value = serde_json::to_value(&flow)
+        .map_err(|e| ApiError::bad_request("malformed_json", e.to_string()))?;
+    Ok((flow, value))
+}
+
+fn view(state: &AppState, row: &FlowRow, problems: Option<Vec<Problem>>) -> Value {
+    let base = state.settings.public_url.trim_end_matches('/');
+    let mut v = json!({
+        "id": row.id,
+        "name": row.name,
+        "folder": row.folder,
+        "enabled": row.enabled,
+        "published_version": row.published_version,
+        "draft_changed": row.draft_changed,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "document": row.draft,
+        "webhook_urls": {
+            "async": format!("{base}/hooks/{}", row.id),
+            "sync": format!("{base}/hooks/{}/sync", row.id),
+            "test": format!("{base}/hooks/{}/test", row.id),
+        },
+    });
+    if let Some(p) = problems {
+        v["problems"] = json!(p);
+    }
+    v
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::not_found("flow_not_found", format!("no flow with id `{id}`"))
+}
+
+/// `POST /api/v1/flows`: the body is the flow document. 201 with the flow (and any validation
+/// problems: a draft may be incomplete; publishing requires none).
+pub async fn create(
+    State(state): State<AppState>,
+    Query(q): Query<FolderParam>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let body = json_body::bytes(body)?;
+    let (flow, document) = parse_document(&body)?;
+    let problems = state.runtime.engine().validate(&flow);
+    let id = new_flow_id();
+    let row = state.runtime.store().create_flow(&id, &document, q.folder.as_deref()).await?;
+    Ok((StatusCode::CREATED, Json(view(&state, &row, Some(problems)))))
+}
+
+/// Short, URL-safe, unguessable flow ids (webhook URLs are public).
+fn new_flow_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// `GET /api/v1/flows?search=&folder=`.
+pub async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<FlowQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let rows = state.runtime.store().list_flows(&q).await?;
+    let flows: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let mut v = view(&state, r, None);
+            if let Some(o) = v.as_object_mut() {
+                o.remove("document");
+            }
+            v
+        })
+        .collect();
+    Ok(Json(json!({ "flows": flows })))
+}
+
+/// `GET /api/v1/flows/{id}`.
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let row = state.runtime.store().get_flow(&id).await?.ok_or_else(|| not_found(&id))?;
+    let problems = serde_json::from_value::<Flow>(row.draft.clone())
+        .map(|f| state.runtime.engine().validate(&f))
+        .unwrap_or_else(|e| vec![Problem::new("", e.to_string())]);
+    Ok(Json(view(&state, &row, Some(problems))))
+}
+
+/// `PUT /api/v1/flows/{id}`: replaces the draft.
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<FolderParam>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let body = json_body::bytes(body)?;
+    let (flow, document) = parse_document(&body)?;
+    let problems = state.runtime.engine().validate(&flow);
+    let folder = q.folder.as_deref().map(|f| if f.is_empty() { None } else { Some(f) });
+    let row = state
+        .runtime
+        .store()
+        .update_draft(&id, &document, folder)
+        .await?
+        .ok_or_else(|| not_found(&id))?;
+    Ok(Json(view(&state, &row, Some(problems))))
+}
+
+/// `DELETE /api/v1/flows/{id}`.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    if state.runtime.store().delete_flow(&id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(not_found(&id))
+    }
+}
+
+/// `POST /api/v1/flows/{id}/publish`: the draft becomes the next immutable version, if valid.
+pub async fn publish(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let row = state.runtime.store().get_flow(&id).await?.ok_or_else(|| not_found(&id))?;
+    let flow: Flow = serde_json::from_value(row.draft.clone())
+        .map_err(|e| ApiError::invalid_flow(vec![Problem::new("", e.to_string())]))?;
+    let problems = state.runtime.engine().validate(&flow);
+    if !problems.is_empty() {
+        return Err(ApiError::invalid_flow(problems));
+    }
+    let version = state.runtime.store().publish(&id).await?.ok_or_else(|| not_found(&id))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({ "flow_id": id, "version": version.version, "created_at": version.created_at }),
+        ),
+    ))
+}
+
+/// `GET /api/v1/flows/{id}/versions`.
+pub async fn versions(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    state.runtime.store().get_flow(&id).await?.ok_or_else(|| not_found(&id))?;
+    let rows = state.runtime.store().list_versions(&id).await?;
+    let versions: Vec<Value> = rows.iter().map(|v| json!({ "version": v.version, "created_at": v.created_at, "name": v.document.get("name") })).collect();
+    Ok(Json(json!({ "versions": versions })))
+}
+
+/// `GET /api/v1/flows/{id}/versions/{version}`.
+pub async fn version(
+    State(state): State<AppState>,
+    Path((id, version)): Path<(String, i64)>,
+) -> Result<Json<Value>, ApiError> {
+    let v = state.runtime.store().get_version(&id, version).await?.ok_or_else(|| {
+        ApiError::not_found("version_not_found", format!("flow `{id}` has no version {version}"))
+    })?;
+    Ok(Json(
+        json!({ "flow_id": v.flow_id, "version": v.version, "created_at": v.created_at, "document": v.document }),
+    ))
+}
+
+async fn set_enabled(state: &AppState, id: &str, enabled: bool) -> Result<Json<Value>, ApiError> {
+    let row = state.runtime.store().get_flow(id).await?.ok_or_else(|| not_found(id))?;
+    if enabled && row.published_version.is_none() {
+        return Err(ApiError::conflict("not_published", "publish the flow before enabling it"));
+    }
+    let row = state.runtime.store().set_enabled(id, enabled).await?.ok_or_else(|| not_found(id))?;
+    Ok(Json(view(state, &row, None)))
+}
+
+/// `POST /api/v1/flows/{id}/enable`.
+pub async fn enable(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    set_enabled(&state, &id, true).await
+}
+
+/// `POST /api/v1/flows/{id}/disable`.
+pub async fn disable(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    set_enabled(&state, &id, false).await
+}
+
+/// `GET /api/v1/flows/{id}/export`: the draft document, as a file.
+pub async fn export(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    let row = state.runtime.store().get_flow(&id).await?.ok_or_else(|| not_found(&id))?;
+    let file = format!("attachment; filename=\"{}.json\"", slug(&row.name));
+    Ok(([(axum::http::header::CONTENT_DISPOSITION, file)], Json(row.draft)))
+}
+
+fn slug(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    let s = s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+    if s.is_empty() { "flow".into() } else { s }
+}
+
+/// `POST /api/v1/flows/import`: a flow document (as exported) becomes a new flow.
+pub async fn import(
+    state: State<AppState>,
+    q: Query<FolderParam>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    create(state, q, body).await
+}
+
+/// `GET /api/v1/flows/{id}/samples`: sample data per step from the last test run.
+pub async fn samples(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    state.runtime.store().get_flow(&id).await?.ok_or_else(|| not_found(&id))?;
+    let samples = state.runtime.store().samples(&id).await?;
+    Ok(Json(json!({ "samples": samples })))
+}

@@ -1,0 +1,32 @@
+//! The REST API under `/api/v1`.
+
+pub mod flows;
+pub mod health;
+pub mod json_body;
+pub mod pieces;
+pub mod runs;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+
+/// `/api/v1` routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/flows", get(flows::list).post(flows::create))
+        .route("/flows/import", post(flows::import))
+        .route("/flows/{id}", get(flows::get).put(flows::update).delete(flows::delete))
+        .route("/flows/{id}/publish", post(flows::publish))
+        .route("/flows/{id}/versions", get(flows::versions))
+        .route("/flows/{id}/versions/{version}", get(flows::version))
+        .route("/flows/{id}/enable", post(flows::enable))
+        .route("/flows/{id}/disable", post(flows::disable))
+        .route("/flows/{id}/export", get(flows::export))
+        .route("/flows/{id}/samples", get(flows::samples))
+        .route("/runs", get(runs::list))
+        .route("/runs/{id}", get(runs::get))
+        .route("/runs/{id}/retry", post(runs::retry))
+        .route("/runs/{id}/cancel", post(runs::cancel))
+        .route("/pieces", get(pieces::list))
+}

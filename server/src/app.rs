@@ -1,0 +1,46 @@
+//! The HTTP application: shared state and the router (`app(state)`, so tests drive it directly).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+use crate::runtime::Runtime;
+use crate::{api, hooks};
+
+/// Limits and settings the handlers need.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Largest request body accepted (webhooks and API).
+    pub max_body_bytes: usize,
+    /// How long a synchronous webhook waits for its response.
+    pub sync_timeout: Duration,
+    /// The public base URL (`http://127.0.0.1:8080`), for the webhook URLs shown by the API.
+    pub public_url: String,
+}
+
+/// Everything a handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The run pipeline (store, engine, flows).
+    pub runtime: Runtime,
+    /// Limits.
+    pub settings: Arc<HttpSettings>,
+}
+
+/// The router.
+pub fn app(state: AppState) -> Router {
+    let max_body = state.settings.max_body_bytes;
+    Router::new()
+        .route("/healthz", get(api::health::healthz))
+        .route("/readyz", get(api::health::readyz))
+        .nest("/api/v1", api::router())
+        .route("/hooks/resume/{token}", post(hooks::resume))
+        .route("/hooks/{flow_id}", post(hooks::catch_async))
+        .route("/hooks/{flow_id}/sync", post(hooks::catch_sync))
+        .route("/hooks/{flow_id}/test", post(hooks::catch_test))
+        .layer(DefaultBodyLimit::max(max_body))
+        .with_state(state)
+}

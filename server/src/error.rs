@@ -1,0 +1,116 @@
+//! The API's error type: every failure answers with a stable JSON shape,
+//! `{ "error": { "code", "message", "path"?, "problems"? } }`, and a 4xx/5xx status.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use switchboard_engine::Problem;
+
+use crate::store::StoreError;
+
+/// An API failure.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    path: Option<String>,
+    problems: Vec<Problem>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: Inner<'a>,
+}
+
+#[derive(Serialize)]
+struct Inner<'a> {
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[Problem]>::is_empty")]
+    problems: &'a [Problem],
+}
+
+impl ApiError {
+    /// An error with a status, a stable code and a message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into(), path: None, problems: Vec::new() }
+    }
+
+    /// 404.
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    /// 400.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 409.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
+    }
+
+    /// 422 with every validation problem.
+    pub fn invalid_flow(problems: Vec<Problem>) -> Self {
+        let message = match problems.len() {
+            1 => format!("the flow has a problem: {}", problems[0]),
+            n => format!(
+                "the flow has {n} problems; the first: {}",
+                problems.first().map(ToString::to_string).unwrap_or_default()
+            ),
+        };
+        let path = problems.first().map(|p| p.path.clone()).filter(|p| !p.is_empty());
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid_flow",
+            message,
+            path,
+            problems,
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Body {
+            error: Inner {
+                code: self.code,
+                message: &self.message,
+                path: self.path.as_deref(),
+                problems: &self.problems,
+            },
+        };
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        tracing::error!("store: {e}");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_unavailable",
+            "the database is unavailable; try again",
+        )
+    }
+}
+
+impl From<crate::runtime::IngestError> for ApiError {
+    fn from(e: crate::runtime::IngestError) -> Self {
+        tracing::error!("ingest: {e}");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_stored",
+            format!("{e}; nothing was stored, retry the request"),
+        )
+    }
+}

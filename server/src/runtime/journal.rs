@@ -1,0 +1,92 @@
+//! The journal writer: step records and run ends from every executing run, written in batches.
+//! A failed write is retried (with backoff) rather than dropped: a lost record means a step runs
+//! again after a crash.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use switchboard_engine::exec::{Journal, StepRecord};
+use switchboard_engine::piece::BoxFuture;
+use tokio::sync::{mpsc, oneshot};
+
+use super::Runtime;
+use crate::store::{JournalBatch, RunEnd, StepWrite};
+
+const MAX_BATCH: usize = 4096;
+
+pub(super) enum Entry {
+    Step(StepWrite),
+    End(Box<RunEnd>, oneshot::Sender<()>),
+}
+
+/// The engine's [`Journal`], feeding the writer.
+pub(super) struct StoreJournal {
+    tx: mpsc::Sender<Entry>,
+}
+
+impl StoreJournal {
+    pub(super) fn new(rt: &Runtime) -> Arc<Self> {
+        Arc::new(Self { tx: rt.inner.journal.clone() })
+    }
+}
+
+impl Journal for StoreJournal {
+    fn record<'a>(
+        &'a self,
+        run_id: &'a str,
+        path: &'a str,
+        record: &'a StepRecord,
+    ) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            let entry = Entry::Step(StepWrite {
+                run_id: run_id.to_owned(),
+                path: path.to_owned(),
+                record: record.clone(),
+            });
+            self.tx.send(entry).await.map_err(|_| "the journal writer stopped".to_owned())
+        })
+    }
+}
+
+/// Queues a run's end and waits until it is committed.
+pub(super) async fn end(rt: &Runtime, end: RunEnd) {
+    let (tx, rx) = oneshot::channel();
+    if rt.inner.journal.send(Entry::End(Box::new(end), tx)).await.is_ok() {
+        let _ = rx.await;
+    }
+}
+
+pub(super) async fn run(rt: Runtime, mut rx: mpsc::Receiver<Entry>) {
+    let mut entries = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut entries, MAX_BATCH).await > 0 {
+        let mut batch = JournalBatch::default();
+        let mut acks = Vec::new();
+        for e in entries.drain(..) {
+            match e {
+                Entry::Step(s) => batch.steps.push(s),
+                Entry::End(end, ack) => {
+                    batch.ends.push(*end);
+                    acks.push(ack);
+                }
+            }
+        }
+        let mut delay = Duration::from_millis(50);
+        loop {
+            match rt.inner.store.write_journal(&batch).await {
+                Ok(()) => break,
+                Err(e) => {
+                    tracing::error!(
+                        "journal write of {} steps / {} ends failed, retrying: {e}",
+                        batch.steps.len(),
+                        batch.ends.len()
+                    );
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+        for ack in acks {
+            let _ = ack.send(());
+        }
+    }
+}

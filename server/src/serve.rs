@@ -1,0 +1,141 @@
+//! `switchboard serve`: configuration (flags and `SWITCHBOARD_*` environment variables), start-up,
+//! graceful shutdown.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use switchboard_engine::{Engine, HttpConfig};
+
+use crate::app::{AppState, HttpSettings, app};
+use crate::runtime::{Runtime, RuntimeConfig};
+
+/// Server settings.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SWITCHBOARD_BIND", default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Port to listen on (0 picks a free one; the chosen port is logged).
+    #[arg(long, env = "SWITCHBOARD_PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Where the embedded database and the encryption key live.
+    #[arg(long, env = "SWITCHBOARD_DATA_DIR", default_value = "./switchboard-data")]
+    pub data_dir: PathBuf,
+    /// `sqlite:PATH` (default: `sqlite:<data-dir>/switchboard.db`).
+    #[arg(long, env = "SWITCHBOARD_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Runs executing at once.
+    #[arg(long, env = "SWITCHBOARD_WORKERS", default_value_t = 256)]
+    pub workers: usize,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "SWITCHBOARD_MAX_BODY_BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// How long `/hooks/{flow}/sync` waits for the flow's response (e.g. `30s`).
+    #[arg(long, env = "SWITCHBOARD_SYNC_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub sync_timeout: Duration,
+    /// How long a claimed run stays with its worker without a lease renewal (e.g. `30s`).
+    #[arg(long, env = "SWITCHBOARD_LEASE", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub lease: Duration,
+    /// The URL users and platforms reach this server at (default: http://<bind>:<port>).
+    #[arg(long, env = "SWITCHBOARD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Log as JSON lines.
+    #[arg(long, env = "SWITCHBOARD_LOG_JSON")]
+    pub log_json: bool,
+}
+
+/// Starts the server and serves until SIGINT/SIGTERM.
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    init_logging(args.log_json);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(serve(args))
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SWITCHBOARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("cannot create {}", args.data_dir.display()))?;
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite:{}", args.data_dir.join("switchboard.db").display()));
+    let store = crate::store::open(&url)
+        .await
+        .with_context(|| format!("cannot open the database {url}"))?;
+    let mut http = HttpConfig::default();
+    for (key, value) in std::env::vars() {
+        if let Some(piece) = key.strip_prefix("SWITCHBOARD_BASE_URL_") {
+            http.base_url_overrides.insert(piece.to_ascii_lowercase(), value);
+        }
+    }
+    let engine = Arc::new(Engine::with_builtin_pieces(http).map_err(|e| anyhow::anyhow!("{e}"))?);
+    switchboard_engine::expr::warm_up_in_background();
+
+    let listener = tokio::net::TcpListener::bind((args.bind.as_str(), args.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
+    let addr: SocketAddr = listener.local_addr()?;
+    let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let runtime = Runtime::start(
+        store,
+        engine,
+        RuntimeConfig {
+            node: "local".into(),
+            workers: args.workers,
+            lease: args.lease,
+            resume_base_url: Some(format!("{}/hooks/resume", public_url.trim_end_matches('/'))),
+        },
+    )
+    .await;
+    let state = AppState {
+        runtime: runtime.clone(),
+        settings: Arc::new(HttpSettings {
+            max_body_bytes: args.max_body_bytes,
+            sync_timeout: args.sync_timeout,
+            public_url,
+        }),
+    };
+    tracing::info!(%addr, data_dir = %args.data_dir.display(), "switchboard listening");
+    // A fixed line on stdout, for scripts and tests that start the server on port 0.
+    println!("switchboard listening on http://{addr}");
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    runtime.shutdown();
+    // Give in-flight runs a moment to journal their end; the rest resume at the next start.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while runtime.in_flight() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tracing::info!("switchboard stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

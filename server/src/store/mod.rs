@@ -1,0 +1,351 @@
+//! Persistence behind one trait, so the embedded SQLite store and a PostgreSQL store (many nodes,
+//! `FOR UPDATE SKIP LOCKED`) are interchangeable under the API and the workers.
+//!
+//! Every write method takes a batch: the server groups concurrent webhooks, claims and journal
+//! entries into one transaction each (group commit), so durability does not cost throughput.
+//! Nothing above this trait may rely on a single writer: claims are conditional updates, and
+//! idempotency is a unique index.
+
+pub mod sqlite;
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use switchboard_engine::exec::{PausedStep, Response, RunError, StepRecord};
+use switchboard_engine::{Resume, RunStatus};
+
+/// A storage failure. The API answers 500 (or 503 while the database is unreachable).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed the operation.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Applying the schema migrations failed.
+    #[error("database migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// A stored value could not be decoded (a bug or a hand-edited database).
+    #[error("corrupt stored data in {what}: {message}")]
+    Corrupt {
+        /// Which column.
+        what: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// A database URL this build does not support.
+    #[error(
+        "unsupported database URL `{0}`: use sqlite:PATH (PostgreSQL arrives with the scale-out issue)"
+    )]
+    UnsupportedUrl(String),
+}
+
+/// A flow as stored: its draft document and publishing state.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowRow {
+    /// Stable id (used in webhook URLs).
+    pub id: String,
+    /// Display name (from the draft).
+    pub name: String,
+    /// Folder, for the flows list.
+    pub folder: Option<String>,
+    /// The draft document.
+    pub draft: Value,
+    /// Whether webhooks and schedules start runs of the published version.
+    pub enabled: bool,
+    /// The latest published version.
+    pub published_version: Option<i64>,
+    /// Whether the draft differs from the published version.
+    pub draft_changed: bool,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When the draft last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A published, immutable version of a flow.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionRow {
+    /// The flow.
+    pub flow_id: String,
+    /// 1, 2, 3 …
+    pub version: i64,
+    /// The document as published.
+    pub document: Value,
+    /// When it was published.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Filters for listing flows.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FlowQuery {
+    /// Case-insensitive substring of the name.
+    pub search: Option<String>,
+    /// Exact folder.
+    pub folder: Option<String>,
+}
+
+/// The raw request a run was started by, kept for signature checks and replays.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RawRequest {
+    /// HTTP method.
+    pub method: String,
+    /// Headers (lower-case names).
+    pub headers: Vec<(String, String)>,
+    /// Query parameters.
+    pub query: Vec<(String, String)>,
+    /// The body, byte for byte.
+    pub body: Vec<u8>,
+}
+
+/// A run to store as queued.
+#[derive(Debug, Clone)]
+pub struct NewRun {
+    /// Its id.
+    pub id: String,
+    /// The flow.
+    pub flow_id: String,
+    /// The version it runs; `None` runs the draft (a test run).
+    pub version: Option<i64>,
+    /// The trigger's output.
+    pub trigger: Value,
+    /// The request that started it, if any.
+    pub raw: Option<RawRequest>,
+    /// Deduplicates retries of the same event.
+    pub idempotency_key: Option<String>,
+    /// The secret each `wait` step's resume token derives from.
+    pub resume_token: String,
+    /// When it was received.
+    pub created_at: DateTime<Utc>,
+}
+
+/// What [`Store::enqueue`] did with one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Enqueued {
+    /// Stored as queued.
+    Created,
+    /// A run with the same idempotency key exists: this one was not stored.
+    Existing {
+        /// The first run's id.
+        run_id: String,
+    },
+}
+
+/// A run claimed by a worker, with what it needs to execute or resume.
+#[derive(Debug, Clone)]
+pub struct ClaimedRun {
+    /// Run id.
+    pub id: String,
+    /// Flow id.
+    pub flow_id: String,
+    /// Version (`None`: draft).
+    pub version: Option<i64>,
+    /// Trigger output.
+    pub trigger: Value,
+    /// Resume secret.
+    pub resume_token: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// Journal entries from earlier executions (after a crash or a pause).
+    pub prior: HashMap<String, StepRecord>,
+    /// Pending resumes of paused steps.
+    pub resume: HashMap<String, Resume>,
+    /// How many times it has been claimed, this claim included.
+    pub executions: i64,
+}
+
+/// One step record to journal.
+#[derive(Debug, Clone)]
+pub struct StepWrite {
+    /// The run.
+    pub run_id: String,
+    /// The step path.
+    pub path: String,
+    /// The record.
+    pub record: StepRecord,
+}
+
+/// A run's state after an execution ended (finished or paused).
+#[derive(Debug, Clone)]
+pub struct RunEnd {
+    /// The run.
+    pub run_id: String,
+    /// Its status.
+    pub status: RunStatus,
+    /// Why it failed.
+    pub error: Option<RunError>,
+    /// The response a `respond` step set.
+    pub response: Option<Response>,
+    /// The flow's output.
+    pub output: Option<Value>,
+    /// Where it waits.
+    pub pauses: Vec<PausedStep>,
+    /// When to look at it again (a delay's wake-up, a wait's timeout).
+    pub wake_at: Option<DateTime<Utc>>,
+    /// When the execution started.
+    pub started_at: DateTime<Utc>,
+    /// How long it took.
+    pub duration_ms: f64,
+}
+
+/// Journal entries and run ends, written in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct JournalBatch {
+    /// Step records.
+    pub steps: Vec<StepWrite>,
+    /// Runs that ended or paused.
+    pub ends: Vec<RunEnd>,
+}
+
+/// A run as listed and shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRow {
+    /// Run id.
+    pub id: String,
+    /// Flow id.
+    pub flow_id: String,
+    /// Version (`None`: a test run of the draft).
+    pub version: Option<i64>,
+    /// Status.
+    pub status: RunStatus,
+    /// Trigger output.
+    pub trigger: Value,
+    /// Why it failed.
+    pub error: Option<RunError>,
+    /// The response set by a `respond` step.
+    pub response: Option<Response>,
+    /// The flow's output.
+    pub output: Option<Value>,
+    /// Where it waits.
+    pub pauses: Vec<PausedStep>,
+    /// When it was received.
+    pub created_at: DateTime<Utc>,
+    /// When its latest execution started.
+    pub started_at: Option<DateTime<Utc>>,
+    /// When it finished.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Duration of its latest execution.
+    pub duration_ms: Option<f64>,
+}
+
+/// Filters and pagination for listing runs (newest first).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RunQuery {
+    /// Only this flow.
+    pub flow_id: Option<String>,
+    /// Only this status.
+    pub status: Option<RunStatus>,
+    /// Created at or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Created before.
+    pub until: Option<DateTime<Utc>>,
+    /// Page size (default 50, at most 500).
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The storage operations the server needs.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Creates a flow with a draft.
+    async fn create_flow(
+        &self,
+        id: &str,
+        draft: &Value,
+        folder: Option<&str>,
+    ) -> Result<FlowRow, StoreError>;
+    /// A flow by id.
+    async fn get_flow(&self, id: &str) -> Result<Option<FlowRow>, StoreError>;
+    /// Flows, by name.
+    async fn list_flows(&self, query: &FlowQuery) -> Result<Vec<FlowRow>, StoreError>;
+    /// Replaces the draft (and folder when given).
+    async fn update_draft(
+        &self,
+        id: &str,
+        draft: &Value,
+        folder: Option<Option<&str>>,
+    ) -> Result<Option<FlowRow>, StoreError>;
+    /// Deletes a flow, its versions and samples (runs are kept until retention prunes them).
+    async fn delete_flow(&self, id: &str) -> Result<bool, StoreError>;
+    /// Stores the draft as the next immutable version.
+    async fn publish(&self, id: &str) -> Result<Option<VersionRow>, StoreError>;
+    /// Every version of a flow, newest first.
+    async fn list_versions(&self, flow_id: &str) -> Result<Vec<VersionRow>, StoreError>;
+    /// One version.
+    async fn get_version(
+        &self,
+        flow_id: &str,
+        version: i64,
+    ) -> Result<Option<VersionRow>, StoreError>;
+    /// Turns webhooks and schedules on or off.
+    async fn set_enabled(&self, id: &str, enabled: bool) -> Result<Option<FlowRow>, StoreError>;
+    /// Saves sample data per step (from a test run).
+    async fn save_samples(
+        &self,
+        flow_id: &str,
+        samples: &BTreeMap<String, Value>,
+    ) -> Result<(), StoreError>;
+    /// Sample data per step.
+    async fn samples(&self, flow_id: &str) -> Result<BTreeMap<String, Value>, StoreError>;
+
+    /// Stores runs as queued, in one transaction; a run whose idempotency key exists is not stored.
+    async fn enqueue(&self, runs: &[NewRun]) -> Result<Vec<Enqueued>, StoreError>;
+    /// Claims queued runs for `node` with a lease: the given ids (if still queued), else the oldest.
+    async fn claim(
+        &self,
+        node: &str,
+        ids: Option<&[String]>,
+        limit: usize,
+        lease: Duration,
+    ) -> Result<Vec<ClaimedRun>, StoreError>;
+    /// Extends the lease of runs `node` still executes.
+    async fn renew_leases(
+        &self,
+        node: &str,
+        ids: &[String],
+        lease: Duration,
+    ) -> Result<(), StoreError>;
+    /// Writes step records and run ends in one transaction.
+    async fn write_journal(&self, batch: &JournalBatch) -> Result<(), StoreError>;
+    /// Puts runs whose lease lapsed (their worker vanished) back in the queue; returns how many.
+    async fn requeue_lapsed(&self) -> Result<u64, StoreError>;
+    /// Paused runs whose wake-up time has come: queued again with a wake-up or timeout resume.
+    async fn wake_due(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+    /// Resumes the `wait` step holding this token with `body`; returns the run id, or `None` when
+    /// no paused run waits on it.
+    async fn resume_wait(&self, token: &str, body: &Value) -> Result<Option<String>, StoreError>;
+    /// Marks a queued, running or paused run cancelled.
+    async fn cancel(&self, run_id: &str) -> Result<bool, StoreError>;
+    /// Queues a finished run again: from the start (journal cleared) or from its failed steps
+    /// (failed records removed), on the given version.
+    async fn retry(
+        &self,
+        run_id: &str,
+        from_start: bool,
+        version: Option<i64>,
+    ) -> Result<bool, StoreError>;
+    /// A run.
+    async fn get_run(&self, id: &str) -> Result<Option<RunRow>, StoreError>;
+    /// Runs, newest first, and the cursor of the next page.
+    async fn list_runs(
+        &self,
+        query: &RunQuery,
+    ) -> Result<(Vec<RunRow>, Option<String>), StoreError>;
+    /// A run's journal, by path.
+    async fn run_steps(&self, id: &str) -> Result<Vec<(String, StepRecord)>, StoreError>;
+    /// How many runs are queued.
+    async fn queue_depth(&self) -> Result<i64, StoreError>;
+}
+
+/// Opens the store a database URL names (`sqlite:./switchboard-data/switchboard.db`).
+pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        return Ok(std::sync::Arc::new(
+            sqlite::SqliteStore::open(std::path::Path::new(path)).await?,
+        ));
+    }
+    Err(StoreError::UnsupportedUrl(url.to_owned()))
+}

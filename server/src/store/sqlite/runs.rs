@@ -1,0 +1,476 @@
+//! Runs: enqueue (group commit), claims with leases, the journal, pauses and resumes, listing.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+use switchboard_engine::exec::{Pause, PausedStep, StepRecord};
+use switchboard_engine::{Resume, RunStatus};
+
+use super::{SqliteStore, millis, now_text, parse_json, parse_ts, to_json, ts};
+use crate::store::{ClaimedRun, Enqueued, JournalBatch, NewRun, RunQuery, RunRow, StoreError};
+
+/// How a pending resume is stored in `runs.resume`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum StoredResume {
+    WakeUp,
+    TimedOut,
+    Body { body: Value },
+}
+
+impl From<StoredResume> for Resume {
+    fn from(r: StoredResume) -> Self {
+        match r {
+            StoredResume::WakeUp => Resume::WakeUp,
+            StoredResume::TimedOut => Resume::TimedOut,
+            StoredResume::Body { body } => Resume::Body(body),
+        }
+    }
+}
+
+fn status_text(s: RunStatus) -> &'static str {
+    match s {
+        RunStatus::Succeeded => "succeeded",
+        RunStatus::Failed => "failed",
+        RunStatus::Paused => "paused",
+        RunStatus::Running => "running",
+        RunStatus::Queued => "queued",
+        RunStatus::Cancelled => "cancelled",
+    }
+}
+
+fn parse_status(s: &str) -> Result<RunStatus, StoreError> {
+    serde_json::from_value(Value::String(s.to_owned())).map_err(|_| StoreError::Corrupt {
+        what: "runs.status",
+        message: format!("unknown status `{s}`"),
+    })
+}
+
+const RUN_COLUMNS: &str = "id, flow_id, version, status, trigger, error, response, output, pauses, created_at, started_at, finished_at, duration_ms";
+
+fn opt_json<T: serde::de::DeserializeOwned>(
+    row: &SqliteRow,
+    col: &'static str,
+) -> Result<Option<T>, StoreError> {
+    match row.try_get::<Option<&str>, _>(col)? {
+        Some(s) => Ok(Some(parse_json(col, s)?)),
+        None => Ok(None),
+    }
+}
+
+fn opt_ts(row: &SqliteRow, col: &'static str) -> Result<Option<DateTime<Utc>>, StoreError> {
+    match row.try_get::<Option<&str>, _>(col)? {
+        Some(s) => Ok(Some(parse_ts(col, s)?)),
+        None => Ok(None),
+    }
+}
+
+fn run_row(row: &SqliteRow) -> Result<RunRow, StoreError> {
+    Ok(RunRow {
+        id: row.try_get("id")?,
+        flow_id: row.try_get("flow_id")?,
+        version: row.try_get("version")?,
+        status: parse_status(row.try_get("status")?)?,
+        trigger: parse_json("runs.trigger", row.try_get::<&str, _>("trigger")?)?,
+        error: opt_json(row, "error")?,
+        response: opt_json(row, "response")?,
+        output: opt_json(row, "output")?,
+        pauses: opt_json::<Vec<PausedStep>>(row, "pauses")?.unwrap_or_default(),
+        created_at: parse_ts("runs.created_at", row.try_get::<&str, _>("created_at")?)?,
+        started_at: opt_ts(row, "started_at")?,
+        finished_at: opt_ts(row, "finished_at")?,
+        duration_ms: row.try_get("duration_ms")?,
+    })
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+impl SqliteStore {
+    pub(super) async fn enqueue_impl(&self, runs: &[NewRun]) -> Result<Vec<Enqueued>, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let mut out = Vec::with_capacity(runs.len());
+        for r in runs {
+            let (method, headers, query, body) = match &r.raw {
+                Some(raw) => (
+                    Some(raw.method.as_str()),
+                    Some(to_json(&raw.headers)),
+                    Some(to_json(&raw.query)),
+                    Some(raw.body.as_slice()),
+                ),
+                None => (None, None, None, None),
+            };
+            let inserted = sqlx::query(
+                "INSERT OR IGNORE INTO runs (id, flow_id, version, status, trigger, raw_method, raw_headers, raw_query, raw_body,
+                                             idempotency_key, resume_token, created_at)
+                 VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&r.id)
+            .bind(&r.flow_id)
+            .bind(r.version)
+            .bind(to_json(&r.trigger))
+            .bind(method)
+            .bind(headers)
+            .bind(query)
+            .bind(body)
+            .bind(r.idempotency_key.as_deref())
+            .bind(&r.resume_token)
+            .bind(ts(r.created_at))
+            .execute(&mut *tx)
+            .await?;
+            if inserted.rows_affected() == 1 {
+                out.push(Enqueued::Created);
+                continue;
+            }
+            let existing: Option<String> = match &r.idempotency_key {
+                Some(key) => {
+                    sqlx::query_scalar(
+                        "SELECT id FROM runs WHERE flow_id = ? AND idempotency_key = ?",
+                    )
+                    .bind(&r.flow_id)
+                    .bind(key)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                }
+                None => None,
+            };
+            match existing {
+                Some(run_id) => out.push(Enqueued::Existing { run_id }),
+                None => {
+                    return Err(StoreError::Corrupt {
+                        what: "runs",
+                        message: format!("run {} was neither stored nor a duplicate", r.id),
+                    });
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    pub(super) async fn claim_impl(
+        &self,
+        node: &str,
+        ids: Option<&[String]>,
+        limit: usize,
+        lease: Duration,
+    ) -> Result<Vec<ClaimedRun>, StoreError> {
+        if limit == 0 || ids.is_some_and(<[String]>::is_empty) {
+            return Ok(Vec::new());
+        }
+        let now = Utc::now();
+        let lease_until = millis(now) + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
+        let filter = match ids {
+            Some(ids) => format!("AND id IN ({})", placeholders(ids.len())),
+            None => String::new(),
+        };
+        let sql = format!(
+            "UPDATE runs SET status = 'running', claimed_by = ?, lease_until = ?, executions = executions + 1, started_at = ?
+             WHERE id IN (SELECT id FROM runs WHERE status = 'queued' {filter} ORDER BY created_at LIMIT ?)
+             RETURNING id, flow_id, version, trigger, resume_token, created_at, resume, executions"
+        );
+        let mut q =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(node).bind(lease_until).bind(ts(now));
+        if let Some(ids) = ids {
+            for id in ids {
+                q = q.bind(id);
+            }
+        }
+        let rows = q.bind(i64::try_from(limit).unwrap_or(i64::MAX)).fetch_all(&self.writer).await?;
+        let mut claimed = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let resume: HashMap<String, StoredResume> =
+                opt_json(row, "resume")?.unwrap_or_default();
+            let executions: i64 = row.try_get("executions")?;
+            claimed.push(ClaimedRun {
+                id: row.try_get("id")?,
+                flow_id: row.try_get("flow_id")?,
+                version: row.try_get("version")?,
+                trigger: parse_json("runs.trigger", row.try_get::<&str, _>("trigger")?)?,
+                resume_token: row.try_get("resume_token")?,
+                created_at: parse_ts("runs.created_at", row.try_get::<&str, _>("created_at")?)?,
+                prior: HashMap::new(),
+                resume: resume.into_iter().map(|(k, v)| (k, v.into())).collect(),
+                executions,
+            });
+        }
+        // Only a run executed before (crash, pause, retry) has a journal to restore from.
+        for run in claimed.iter_mut().filter(|r| r.executions > 1 || !r.resume.is_empty()) {
+            run.prior = self.run_steps_from(&run.id, &self.writer).await?.into_iter().collect();
+        }
+        Ok(claimed)
+    }
+
+    pub(super) async fn renew_leases_impl(
+        &self,
+        node: &str,
+        ids: &[String],
+        lease: Duration,
+    ) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let until = millis(Utc::now()) + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
+        let sql = format!(
+            "UPDATE runs SET lease_until = ? WHERE claimed_by = ? AND status = 'running' AND id IN ({})",
+            placeholders(ids.len())
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(until).bind(node);
+        for id in ids {
+            q = q.bind(id);
+        }
+        q.execute(&self.writer).await?;
+        Ok(())
+    }
+
+    pub(super) async fn write_journal_impl(&self, batch: &JournalBatch) -> Result<(), StoreError> {
+        if batch.steps.is_empty() && batch.ends.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.writer.begin().await?;
+        for s in &batch.steps {
+            sqlx::query("INSERT OR REPLACE INTO run_steps (run_id, path, record) VALUES (?, ?, ?)")
+                .bind(&s.run_id)
+                .bind(&s.path)
+                .bind(to_json(&s.record))
+                .execute(&mut *tx)
+                .await?;
+        }
+        for e in &batch.ends {
+            let finished =
+                !matches!(e.status, RunStatus::Paused | RunStatus::Running | RunStatus::Queued);
+            // `AND status = 'running'`: a run cancelled while it executed stays cancelled.
+            sqlx::query(
+                "UPDATE runs SET status = ?, error = ?, response = ?, output = ?, pauses = ?, wake_at = ?,
+                                 started_at = ?, finished_at = ?, duration_ms = ?, claimed_by = NULL, lease_until = NULL, resume = NULL
+                 WHERE id = ? AND status = 'running'",
+            )
+            .bind(status_text(e.status))
+            .bind(e.error.as_ref().map(to_json))
+            .bind(e.response.as_ref().map(to_json))
+            .bind(e.output.as_ref().map(to_json))
+            .bind((!e.pauses.is_empty()).then(|| to_json(&e.pauses)))
+            .bind(e.wake_at.map(millis))
+            .bind(ts(e.started_at))
+            .bind(finished.then(now_text))
+            .bind(e.duration_ms)
+            .bind(&e.run_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn requeue_lapsed_impl(&self) -> Result<u64, StoreError> {
+        let r = sqlx::query(
+            "UPDATE runs SET status = 'queued', claimed_by = NULL, lease_until = NULL WHERE status = 'running' AND lease_until < ?",
+        )
+        .bind(millis(Utc::now()))
+        .execute(&self.writer)
+        .await?;
+        Ok(r.rows_affected())
+    }
+
+    pub(super) async fn wake_due_impl(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let rows = sqlx::query("SELECT id, pauses, resume FROM runs WHERE status = 'paused' AND wake_at IS NOT NULL AND wake_at <= ?")
+            .bind(millis(now))
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut woken = 0;
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let pauses: Vec<PausedStep> = opt_json(row, "pauses")?.unwrap_or_default();
+            let mut resume: HashMap<String, StoredResume> =
+                opt_json(row, "resume")?.unwrap_or_default();
+            for p in &pauses {
+                match &p.pause {
+                    Pause::Delay { wake_at } if *wake_at <= now => {
+                        resume.insert(p.step.clone(), StoredResume::WakeUp);
+                    }
+                    Pause::Wait { timeout_at: Some(t), .. } if *t <= now => {
+                        resume.entry(p.step.clone()).or_insert(StoredResume::TimedOut);
+                    }
+                    _ => {}
+                }
+            }
+            sqlx::query("UPDATE runs SET status = 'queued', resume = ?, wake_at = NULL WHERE id = ? AND status = 'paused'")
+                .bind(to_json(&resume))
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            woken += 1;
+        }
+        tx.commit().await?;
+        Ok(woken)
+    }
+
+    pub(super) async fn resume_wait_impl(
+        &self,
+        token: &str,
+        body: &Value,
+    ) -> Result<Option<String>, StoreError> {
+        // `<run token>~<step path>` resumes that step; the bare run token resumes the first wait.
+        let run_token = token.split('~').next().unwrap_or(token);
+        let mut tx = self.writer.begin().await?;
+        let Some(row) = sqlx::query(
+            "SELECT id, pauses, resume FROM runs WHERE resume_token = ? AND status = 'paused'",
+        )
+        .bind(run_token)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let id: String = row.try_get("id")?;
+        let pauses: Vec<PausedStep> = opt_json(&row, "pauses")?.unwrap_or_default();
+        let target = pauses.iter().find(|p| match &p.pause {
+            Pause::Wait { resume_token, .. } => resume_token == token || token == run_token,
+            Pause::Delay { .. } => false,
+        });
+        let Some(target) = target else { return Ok(None) };
+        let mut resume: HashMap<String, StoredResume> =
+            opt_json(&row, "resume")?.unwrap_or_default();
+        resume.insert(target.step.clone(), StoredResume::Body { body: body.clone() });
+        sqlx::query("UPDATE runs SET status = 'queued', resume = ?, wake_at = NULL WHERE id = ?")
+            .bind(to_json(&resume))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    pub(super) async fn cancel_impl(&self, run_id: &str) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "UPDATE runs SET status = 'cancelled', finished_at = ?, claimed_by = NULL, lease_until = NULL, wake_at = NULL,
+                             error = '{\"message\":\"the run was cancelled\"}'
+             WHERE id = ? AND status IN ('queued', 'running', 'paused')",
+        )
+        .bind(now_text())
+        .bind(run_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    pub(super) async fn retry_impl(
+        &self,
+        run_id: &str,
+        from_start: bool,
+        version: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM runs WHERE id = ?")
+            .bind(run_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if !matches!(status.as_deref(), Some("failed" | "cancelled" | "succeeded")) {
+            return Ok(false);
+        }
+        if from_start {
+            sqlx::query("DELETE FROM run_steps WHERE run_id = ?")
+                .bind(run_id)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            // Failed steps run again, and so do the steps a failure kept from starting.
+            sqlx::query(
+                "DELETE FROM run_steps WHERE run_id = ? AND (json_extract(record, '$.status') = 'failed'
+                   OR (json_extract(record, '$.status') = 'skipped' AND json_extract(record, '$.reason') = ?))",
+            )
+            .bind(run_id)
+            .bind(switchboard_engine::exec::SKIPPED_RUN_ENDED)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "UPDATE runs SET status = 'queued', version = COALESCE(?, version), error = NULL, response = NULL, output = NULL,
+                             pauses = NULL, wake_at = NULL, finished_at = NULL, resume = NULL WHERE id = ?",
+        )
+        .bind(version)
+        .bind(run_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub(super) async fn get_run_impl(&self, id: &str) -> Result<Option<RunRow>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RUN_COLUMNS} FROM runs WHERE id = ?"
+        )))
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.as_ref().map(run_row).transpose()
+    }
+
+    pub(super) async fn list_runs_impl(
+        &self,
+        q: &RunQuery,
+    ) -> Result<(Vec<RunRow>, Option<String>), StoreError> {
+        let limit = q.limit.unwrap_or(50).clamp(1, 500);
+        let (cursor_at, cursor_id) = match q.cursor.as_deref().and_then(|c| c.split_once('|')) {
+            Some((at, id)) => (Some(at.to_owned()), Some(id.to_owned())),
+            None => (None, None),
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RUN_COLUMNS} FROM runs
+             WHERE (?1 IS NULL OR flow_id = ?1) AND (?2 IS NULL OR status = ?2)
+               AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)
+               AND (?5 IS NULL OR (created_at, id) < (?5, ?6))
+             ORDER BY created_at DESC, id DESC LIMIT ?7"
+        )))
+        .bind(q.flow_id.as_deref())
+        .bind(q.status.map(status_text))
+        .bind(q.since.map(ts))
+        .bind(q.until.map(ts))
+        .bind(cursor_at)
+        .bind(cursor_id)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&self.reader)
+        .await?;
+        let mut runs = rows.iter().map(run_row).collect::<Result<Vec<_>, _>>()?;
+        let next = if runs.len() > limit as usize {
+            runs.truncate(limit as usize);
+            runs.last().map(|r| format!("{}|{}", ts(r.created_at), r.id))
+        } else {
+            None
+        };
+        Ok((runs, next))
+    }
+
+    async fn run_steps_from(
+        &self,
+        id: &str,
+        pool: &sqlx::SqlitePool,
+    ) -> Result<Vec<(String, StepRecord)>, StoreError> {
+        let rows = sqlx::query("SELECT path, record FROM run_steps WHERE run_id = ? ORDER BY path")
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("path")?,
+                    parse_json("run_steps.record", row.try_get::<&str, _>("record")?)?,
+                ))
+            })
+            .collect()
+    }
+
+    pub(super) async fn run_steps_impl(
+        &self,
+        id: &str,
+    ) -> Result<Vec<(String, StepRecord)>, StoreError> {
+        self.run_steps_from(id, &self.reader).await
+    }
+}
