@@ -15,3 +15,7 @@ pub use record::{
 };
 pub use redact::REDACTED;
 pub(crate) use run::execute;
+
+/// The `reason` of steps a failure or a `stop` kept from starting: retrying a run from its failed
+/// steps runs these again too.
+pub const SKIPPED_RUN_ENDED: &str = "the run ended before this step";

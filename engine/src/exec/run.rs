@@ -401,7 +401,7 @@ impl<'a> RunCtx<'a> {
                     if matches!(state[i], NodeState::Waiting { .. })
                         && graph.nodes[i].step.is_some()
                     {
-                        let record = StepRecord::skipped("the run ended before this step");
+                        let record = StepRecord::skipped(super::SKIPPED_RUN_ENDED);
                         self.store(i, record, top, &mut result);
                     }
                 }
