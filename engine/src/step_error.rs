@@ -54,7 +54,7 @@ pub struct StepError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// How long the service asked us to wait before trying again (`Retry-After`).
-    #[serde(skip_serializing_if = "Option::is_none", with = "duration_ms_opt")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "duration_ms_opt")]
     pub retry_after: Option<Duration>,
     /// For expression failures: the expression and the position.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -121,5 +121,24 @@ mod duration_ms_opt {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
         Ok(Option::<u64>::deserialize(d)?.map(Duration::from_millis))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_json_with_and_without_optional_fields() {
+        let plain = StepError::network("reset");
+        let back: StepError =
+            serde_json::from_value(serde_json::to_value(&plain).unwrap()).unwrap();
+        assert_eq!(back, plain);
+        let full = StepError::http(429, "slow down")
+            .with_retry_after(Some(Duration::from_millis(1500)))
+            .with_details(serde_json::json!({ "a": 1 }));
+        let json = serde_json::to_value(&full).unwrap();
+        assert_eq!(json["retry_after"], serde_json::json!(1500));
+        assert_eq!(serde_json::from_value::<StepError>(json).unwrap(), full);
     }
 }

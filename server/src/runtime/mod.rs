@@ -95,6 +95,11 @@ impl Runtime {
                 shutdown,
             }),
         };
+        match runtime.inner.store.release_node(&runtime.inner.config.node).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!("resuming {n} runs this node was executing when it stopped"),
+            Err(e) => tracing::warn!("could not release this node's earlier claims: {e}"),
+        }
         if let Err(e) = runtime.inner.store.requeue_lapsed().await {
             tracing::warn!("could not requeue lapsed runs at start: {e}");
         }

@@ -310,6 +310,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// Writes step records and run ends in one transaction.
     async fn write_journal(&self, batch: &JournalBatch) -> Result<(), StoreError>;
+    /// Puts the runs `node` had claimed back in the queue: called when that node starts, since
+    /// none of them can still be executing. Returns how many.
+    async fn release_node(&self, node: &str) -> Result<u64, StoreError>;
     /// Puts runs whose lease lapsed (their worker vanished) back in the queue; returns how many.
     async fn requeue_lapsed(&self) -> Result<u64, StoreError>;
     /// Paused runs whose wake-up time has come: queued again with a wake-up or timeout resume.

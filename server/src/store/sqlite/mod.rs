@@ -189,6 +189,13 @@ impl Store for SqliteStore {
     async fn write_journal(&self, batch: &JournalBatch) -> Result<(), StoreError> {
         self.write_journal_impl(batch).await
     }
+    async fn release_node(&self, node: &str) -> Result<u64, StoreError> {
+        let r = sqlx::query("UPDATE runs SET status = 'queued', claimed_by = NULL, lease_until = NULL WHERE status = 'running' AND claimed_by = ?")
+            .bind(node)
+            .execute(&self.writer)
+            .await?;
+        Ok(r.rows_affected())
+    }
     async fn requeue_lapsed(&self) -> Result<u64, StoreError> {
         self.requeue_lapsed_impl().await
     }

@@ -1,0 +1,648 @@
+//! The server end to end: the real binary on a random port with a fresh data directory.
+
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use switchboard_tests::{Server, TempDir, http_client};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn flow_doc(sink: &str) -> Value {
+    json!({
+        "schema_version": 1,
+        "name": "Call completed",
+        "trigger": { "id": "call", "piece": "webhook", "trigger": "catch" },
+        "steps": [
+            { "id": "qualified", "type": "filter", "condition": "trigger.body.qualified == true" },
+            { "id": "notify", "type": "action", "piece": "http", "action": "request",
+              "props": { "method": "POST", "url": format!("{sink}/sink"), "body": { "run": "{{ run.id }}", "from": "{{ trigger.body.from }}" } } },
+            { "id": "answer", "type": "respond", "body": { "ok": true, "status": "{{ steps.notify.status }}" } }
+        ],
+        "edges": [
+            { "from": "call", "to": "qualified" },
+            { "from": "qualified", "to": "notify" },
+            { "from": "notify", "to": "answer" }
+        ]
+    })
+}
+
+async fn create_published(client: &reqwest::Client, server: &Server, doc: &Value) -> String {
+    let r = client.post(server.at("/api/v1/flows")).json(doc).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["problems"], json!([]), "{body}");
+    let id = body["id"].as_str().unwrap().to_owned();
+    let r = client.post(server.at(&format!("/api/v1/flows/{id}/publish"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = client.post(server.at(&format!("/api/v1/flows/{id}/enable"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    id
+}
+
+async fn wait_for_run(client: &reqwest::Client, server: &Server, run_id: &str) -> Value {
+    for _ in 0..400 {
+        let r: Value = client
+            .get(server.at(&format!("/api/v1/runs/{run_id}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if matches!(r["status"].as_str(), Some("succeeded" | "failed" | "paused" | "cancelled")) {
+            return r;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("run {run_id} did not finish");
+}
+
+async fn all_runs(client: &reqwest::Client, server: &Server, flow_id: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = format!("/api/v1/runs?flow_id={flow_id}&limit=500");
+        if let Some(c) = &cursor {
+            url.push_str(&format!(
+                "&cursor={}",
+                c.replace('+', "%2B").replace(':', "%3A").replace('|', "%7C")
+            ));
+        }
+        let page: Value = client.get(server.at(&url)).send().await.unwrap().json().await.unwrap();
+        out.extend(page["runs"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return out,
+        }
+    }
+}
+
+async fn sink() -> MockServer {
+    let sink = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/sink"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "ok": 1 })))
+        .mount(&sink)
+        .await;
+    sink
+}
+
+#[tokio::test]
+async fn flows_api_lifecycle_and_errors() {
+    let dir = TempDir::new("flows-api");
+    let server = Server::start(dir.path(), &[], &[]);
+    let client = http_client();
+    let sink = sink().await;
+    let doc = flow_doc(&sink.uri());
+
+    // Create: 201 with id and the webhook URLs.
+    let r = client.post(server.at("/api/v1/flows?folder=sales")).json(&doc).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: Value = r.json().await.unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["folder"], json!("sales"));
+    assert!(created["webhook_urls"]["async"].as_str().unwrap().ends_with(&format!("/hooks/{id}")));
+
+    // List with search and folder.
+    let list: Value = client
+        .get(server.at("/api/v1/flows?search=call&folder=sales"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["flows"].as_array().unwrap().len(), 1);
+    let list: Value = client
+        .get(server.at("/api/v1/flows?search=nothing-like-this"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["flows"], json!([]));
+
+    // Enabling before publishing is refused.
+    let r = client.post(server.at(&format!("/api/v1/flows/{id}/enable"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], json!("not_published"));
+
+    // A draft webhook is not live until enabled.
+    let r = client.post(server.at(&format!("/hooks/{id}"))).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], json!("flow_not_enabled"));
+
+    // Publish → version 1; a second publish → version 2; versions listed newest first.
+    for expected in [1, 2] {
+        let r =
+            client.post(server.at(&format!("/api/v1/flows/{id}/publish"))).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        assert_eq!(r.json::<Value>().await.unwrap()["version"], json!(expected));
+    }
+    let versions: Value = client
+        .get(server.at(&format!("/api/v1/flows/{id}/versions")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(versions["versions"][0]["version"], json!(2));
+    let v1: Value = client
+        .get(server.at(&format!("/api/v1/flows/{id}/versions/1")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v1["document"]["name"], json!("Call completed"));
+
+    // PUT with a structural error: 422 with the JSON path and position.
+    let bad = "{\"schema_version\": 1, \"name\": \"x\",\n \"trigger\": {\"id\": \"t\", \"piece\": \"webhook\", \"trigger\": \"catch\"},\n \"steps\": [{\"id\": \"s\", \"type\": \"set\", \"valuez\": {}}]}";
+    let r = client.put(server.at(&format!("/api/v1/flows/{id}"))).body(bad).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], json!("invalid_flow"));
+    assert_eq!(e["error"]["path"], json!("steps[0].valuez"));
+    assert!(e["error"]["message"].as_str().unwrap().contains("line 3"), "{e}");
+
+    // PUT with semantic problems is saved as a draft, with the problems; publishing it is refused.
+    let mut incomplete = doc.clone();
+    incomplete["steps"][1]["props"] = json!({ "method": "POST" });
+    let r = client
+        .put(server.at(&format!("/api/v1/flows/{id}")))
+        .json(&incomplete)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let saved: Value = r.json().await.unwrap();
+    assert_eq!(saved["draft_changed"], json!(true));
+    assert_eq!(saved["problems"][0]["path"], json!("steps[1].props.url"));
+    let r = client.post(server.at(&format!("/api/v1/flows/{id}/publish"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["problems"][0]["path"], json!("steps[1].props.url"));
+
+    // Malformed JSON.
+    let r = client.post(server.at("/api/v1/flows")).body("{ not json").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Export then import makes a copy.
+    let exported: Value = client
+        .get(server.at(&format!("/api/v1/flows/{id}/export")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let r = client.post(server.at("/api/v1/flows/import")).json(&exported).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // Unknown ids: 404 with a code.
+    let r = client.get(server.at("/api/v1/flows/nope")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], json!("flow_not_found"));
+
+    // Delete.
+    let r = client.delete(server.at(&format!("/api/v1/flows/{id}"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = client.get(server.at(&format!("/api/v1/flows/{id}"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Health, readiness, the pieces catalog.
+    assert_eq!(client.get(server.at("/healthz")).send().await.unwrap().status(), StatusCode::OK);
+    let ready: Value = client.get(server.at("/readyz")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(ready["status"], json!("ready"));
+    let pieces: Value =
+        client.get(server.at("/api/v1/pieces")).send().await.unwrap().json().await.unwrap();
+    assert!(pieces["pieces"].as_array().unwrap().iter().any(|p| p["id"] == json!("http")));
+}
+
+#[tokio::test]
+async fn webhooks_async_sync_test_and_idempotency() {
+    let dir = TempDir::new("hooks");
+    let server = Server::start(dir.path(), &[], &[]);
+    let client = http_client();
+    let sink = sink().await;
+    let id = create_published(&client, &server, &flow_doc(&sink.uri())).await;
+
+    // Async: 202 with the run id, then the run succeeds with every step recorded.
+    let r = client
+        .post(server.at(&format!("/hooks/{id}")))
+        .json(&json!({ "qualified": true, "from": "+4915112345678" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let run_id = r.json::<Value>().await.unwrap()["run_id"].as_str().unwrap().to_owned();
+    let run = wait_for_run(&client, &server, &run_id).await;
+    assert_eq!(run["status"], json!("succeeded"), "{run}");
+    assert_eq!(run["steps"]["qualified"]["output"], json!({ "passed": true }));
+    assert_eq!(run["steps"]["notify"]["input"]["body"]["from"], json!("+4915112345678"));
+    assert_eq!(run["steps"]["notify"]["output"]["status"], json!(200));
+    assert_eq!(run["steps"]["call"]["output"]["body"]["from"], json!("+4915112345678"));
+
+    // Sync: the respond step's body.
+    let r = client
+        .post(server.at(&format!("/hooks/{id}/sync")))
+        .json(&json!({ "qualified": true, "from": "x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap(), json!({ "ok": true, "status": 200 }));
+
+    // Sync, filtered out: no respond step ran; the run's end answers.
+    let r = client
+        .post(server.at(&format!("/hooks/{id}/sync")))
+        .json(&json!({ "qualified": false }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], json!("succeeded"));
+
+    // Form-encoded and raw bodies are accepted too.
+    let r = client
+        .post(server.at(&format!("/hooks/{id}")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("qualified=true&from=%2B1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let r = client
+        .post(server.at(&format!("/hooks/{id}")))
+        .header("content-type", "text/plain")
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+
+    // Malformed JSON: 400 with the position.
+    let r = client
+        .post(server.at(&format!("/hooks/{id}")))
+        .header("content-type", "application/json")
+        .body("{\"a\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], json!("malformed_body"));
+
+    // Unknown flow.
+    let r = client.post(server.at("/hooks/does-not-exist")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Idempotency-Key: the same run, never a second one.
+    let mut ids = HashSet::new();
+    for _ in 0..3 {
+        let r = client
+            .post(server.at(&format!("/hooks/{id}")))
+            .header("Idempotency-Key", "call-42-ended")
+            .json(&json!({ "qualified": true }))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+        ids.insert(r.json::<Value>().await.unwrap()["run_id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(ids.len(), 1);
+
+    // Test variant: runs the draft (even a changed one) and answers with the run record.
+    let mut draft = flow_doc(&sink.uri());
+    draft["steps"][2]["body"] = json!({ "draft": true });
+    client.put(server.at(&format!("/api/v1/flows/{id}"))).json(&draft).send().await.unwrap();
+    let r = client
+        .post(server.at(&format!("/hooks/{id}/test")))
+        .json(&json!({ "qualified": true, "from": "t" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let record: Value = r.json().await.unwrap();
+    assert_eq!(record["test"], json!(true));
+    assert_eq!(record["response"]["body"], json!({ "draft": true }));
+    // …and its outputs become sample data for the editor.
+    let samples: Value = client
+        .get(server.at(&format!("/api/v1/flows/{id}/samples")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(samples["samples"]["qualified"], json!({ "passed": true }));
+    assert_eq!(samples["samples"]["call"]["body"]["from"], json!("t"));
+    // The live webhook still runs the published version.
+    let r = client
+        .post(server.at(&format!("/hooks/{id}/sync")))
+        .json(&json!({ "qualified": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["ok"], json!(true));
+}
+
+#[tokio::test]
+async fn body_size_limit_is_a_clear_413() {
+    let dir = TempDir::new("limit");
+    let server = Server::start(dir.path(), &["--max-body-bytes", "1024"], &[]);
+    let client = http_client();
+    let sink = sink().await;
+    let id = create_published(&client, &server, &flow_doc(&sink.uri())).await;
+    let big = json!({ "qualified": true, "blob": "x".repeat(4096) });
+    let r = client.post(server.at(&format!("/hooks/{id}"))).json(&big).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], json!("body_too_large"));
+}
+
+#[tokio::test]
+async fn runs_api_filters_paginates_retries_and_cancels() {
+    let dir = TempDir::new("runs");
+    let server = Server::start(dir.path(), &[], &[]);
+    let client = http_client();
+    // A sink that fails: the runs fail at `notify`.
+    let failing = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/sink"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&failing)
+        .await;
+    let id = create_published(&client, &server, &flow_doc(&failing.uri())).await;
+    let mut run_ids = Vec::new();
+    for _ in 0..5 {
+        let r: Value = client
+            .post(server.at(&format!("/hooks/{id}")))
+            .json(&json!({ "qualified": true }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        run_ids.push(r["run_id"].as_str().unwrap().to_owned());
+    }
+    for r in &run_ids {
+        let run = wait_for_run(&client, &server, r).await;
+        assert_eq!(run["status"], json!("failed"));
+        assert_eq!(run["error"]["step"], json!("notify"));
+    }
+    // Filters and pagination.
+    let page: Value = client
+        .get(server.at(&format!("/api/v1/runs?flow_id={id}&status=failed&limit=2")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["runs"].as_array().unwrap().len(), 2);
+    assert!(page["next_cursor"].is_string());
+    assert_eq!(all_runs(&client, &server, &id).await.len(), 5);
+    let none: Value = client
+        .get(server.at(&format!("/api/v1/runs?flow_id={id}&status=succeeded")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none["runs"], json!([]));
+
+    // Retry from the failed step once the sink works: `qualified` is not run again.
+    failing.reset().await;
+    Mock::given(method("POST"))
+        .and(path("/sink"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&failing)
+        .await;
+    let before: Value = client
+        .get(server.at(&format!("/api/v1/runs/{}", run_ids[0])))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let r = client
+        .post(server.at(&format!("/api/v1/runs/{}/retry", run_ids[0])))
+        .json(&json!({ "from": "failed" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let after = wait_for_run(&client, &server, &run_ids[0]).await;
+    assert_eq!(after["status"], json!("succeeded"), "{after}");
+    assert_eq!(
+        after["steps"]["qualified"]["started_at"],
+        before["steps"]["qualified"]["started_at"]
+    );
+    // Retry from the start on the latest version.
+    let r = client
+        .post(server.at(&format!("/api/v1/runs/{}/retry", run_ids[1])))
+        .json(&json!({ "from": "start", "version": "latest" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    assert_eq!(wait_for_run(&client, &server, &run_ids[1]).await["status"], json!("succeeded"));
+    // A bad retry body is a 400.
+    let r = client
+        .post(server.at(&format!("/api/v1/runs/{}/retry", run_ids[2])))
+        .json(&json!({ "from": "middle" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+
+    // Cancel: a finished run cannot be cancelled; a waiting one can.
+    let r = client
+        .post(server.at(&format!("/api/v1/runs/{}/cancel", run_ids[0])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let waiting = json!({
+        "schema_version": 1, "name": "approval",
+        "trigger": { "id": "hook", "piece": "webhook", "trigger": "catch" },
+        "steps": [{ "id": "approve", "type": "wait" }, { "id": "done", "type": "set", "values": { "decision": "{{ steps.approve.decision }}" } }],
+        "edges": [{ "from": "hook", "to": "approve" }, { "from": "approve", "to": "done" }]
+    });
+    let wid = create_published(&client, &server, &waiting).await;
+    let r: Value = client
+        .post(server.at(&format!("/hooks/{wid}")))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paused = wait_for_run(&client, &server, r["run_id"].as_str().unwrap()).await;
+    assert_eq!(paused["status"], json!("paused"));
+    let r = client
+        .post(server.at(&format!("/api/v1/runs/{}/cancel", paused["run_id"].as_str().unwrap())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let got: Value = client
+        .get(server.at(&format!("/api/v1/runs/{}", paused["run_id"].as_str().unwrap())))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["status"], json!("cancelled"));
+}
+
+#[tokio::test]
+async fn wait_steps_park_and_resume_across_a_restart() {
+    let dir = TempDir::new("resume");
+    let server = Server::start(dir.path(), &[], &[]);
+    let client = http_client();
+    let doc = json!({
+        "schema_version": 1, "name": "approval",
+        "trigger": { "id": "hook", "piece": "webhook", "trigger": "catch" },
+        "steps": [
+            { "id": "ask", "type": "set", "values": { "link": "{{ run.resume_urls.approve }}" } },
+            { "id": "approve", "type": "wait", "timeout": "3d" },
+            { "id": "done", "type": "set", "values": { "decision": "{{ steps.approve.decision }}" } }
+        ],
+        "edges": [{ "from": "hook", "to": "ask" }, { "from": "ask", "to": "approve" }, { "from": "approve", "to": "done" }]
+    });
+    let id = create_published(&client, &server, &doc).await;
+    let r: Value = client
+        .post(server.at(&format!("/hooks/{id}")))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let run_id = r["run_id"].as_str().unwrap().to_owned();
+    let paused = wait_for_run(&client, &server, &run_id).await;
+    assert_eq!(paused["status"], json!("paused"));
+    let link = paused["steps"]["ask"]["output"]["link"].as_str().unwrap().to_owned();
+    assert!(link.starts_with(&server.at("/hooks/resume/")), "{link}");
+    let token = link.rsplit('/').next().unwrap().to_owned();
+
+    // Restart: the paused run survives.
+    server.kill9();
+    let server = Server::start(dir.path(), &[], &[]);
+    let r = client
+        .post(server.at(&format!("/hooks/resume/{token}")))
+        .json(&json!({ "decision": "approved" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let done = wait_for_run(&client, &server, &run_id).await;
+    assert_eq!(done["status"], json!("succeeded"), "{done}");
+    assert_eq!(done["steps"]["done"]["output"], json!({ "decision": "approved" }));
+    // The token is spent.
+    let r = client
+        .post(server.at(&format!("/hooks/resume/{token}")))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn delay_steps_wake_up() {
+    let dir = TempDir::new("delay");
+    let server = Server::start(dir.path(), &[], &[]);
+    let client = http_client();
+    let doc = json!({
+        "schema_version": 1, "name": "later",
+        "trigger": { "id": "hook", "piece": "webhook", "trigger": "catch" },
+        "steps": [{ "id": "nap", "type": "delay", "duration": "1s" }, { "id": "done", "type": "set", "values": { "ok": true } }],
+        "edges": [{ "from": "hook", "to": "nap" }, { "from": "nap", "to": "done" }]
+    });
+    let id = create_published(&client, &server, &doc).await;
+    let r: Value = client
+        .post(server.at(&format!("/hooks/{id}")))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let run_id = r["run_id"].as_str().unwrap().to_owned();
+    assert_eq!(wait_for_run(&client, &server, &run_id).await["status"], json!("paused"));
+    for _ in 0..200 {
+        let run: Value = client
+            .get(server.at(&format!("/api/v1/runs/{run_id}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if run["status"] == json!("succeeded") {
+            assert_eq!(run["steps"]["done"]["output"], json!({ "ok": true }));
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the delay never woke up");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_thousand_concurrent_webhooks_make_two_thousand_runs() {
+    let dir = TempDir::new("burst");
+    let server = Server::start(dir.path(), &[], &[]);
+    let client = http_client();
+    let sink = sink().await;
+    let id = create_published(&client, &server, &flow_doc(&sink.uri())).await;
+    let url = server.at(&format!("/hooks/{id}"));
+    let sends = (0..2000).map(|i| {
+        let client = client.clone();
+        let url = url.clone();
+        async move {
+            let r = client
+                .post(&url)
+                .json(&json!({ "qualified": i % 2 == 0, "from": format!("+1{i}") }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::ACCEPTED);
+            r.json::<Value>().await.unwrap()["run_id"].as_str().unwrap().to_owned()
+        }
+    });
+    let ids: Vec<String> = futures_util::future::join_all(sends).await;
+    let unique: HashSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), 2000);
+    // Every run finishes exactly once.
+    for _ in 0..600 {
+        let runs = all_runs(&client, &server, &id).await;
+        if runs.len() == 2000 && runs.iter().all(|r| r["status"] == json!("succeeded")) {
+            let listed: HashSet<String> =
+                runs.iter().map(|r| r["run_id"].as_str().unwrap().to_owned()).collect();
+            assert_eq!(listed, ids.iter().cloned().collect::<HashSet<_>>());
+            // Half were qualified: exactly 1,000 reached the sink.
+            assert_eq!(sink.received_requests().await.unwrap().len(), 1000);
+            return;
+        }
+        assert!(runs.len() <= 2000, "duplicated runs: {}", runs.len());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("not every run finished");
+}
