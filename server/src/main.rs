@@ -7,6 +7,7 @@ mod cli;
 mod error;
 mod hooks;
 mod runtime;
+mod schedule;
 mod serve;
 mod store;
 

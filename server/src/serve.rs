@@ -43,9 +43,20 @@ pub struct ServeArgs {
     /// The URL users and platforms reach this server at (default: http://<bind>:<port>).
     #[arg(long, env = "SWITCHBOARD_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Schedule fire times missed while the server was down: `once` (fire the latest one) or `skip`.
+    #[arg(long, env = "SWITCHBOARD_MISSED_SCHEDULES", default_value = "once", value_parser = parse_catch_up)]
+    pub missed_schedules: crate::schedule::CatchUp,
     /// Log as JSON lines.
     #[arg(long, env = "SWITCHBOARD_LOG_JSON")]
     pub log_json: bool,
+}
+
+fn parse_catch_up(s: &str) -> Result<crate::schedule::CatchUp, String> {
+    match s {
+        "once" => Ok(crate::schedule::CatchUp::Once),
+        "skip" => Ok(crate::schedule::CatchUp::Skip),
+        other => Err(format!("`{other}`: use `once` or `skip`")),
+    }
 }
 
 /// Starts the server and serves until SIGINT/SIGTERM.
@@ -94,6 +105,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             workers: args.workers,
             lease: args.lease,
             resume_base_url: Some(format!("{}/hooks/resume", public_url.trim_end_matches('/'))),
+            catch_up: args.missed_schedules,
         },
     )
     .await;

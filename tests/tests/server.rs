@@ -646,3 +646,66 @@ async fn two_thousand_concurrent_webhooks_make_two_thousand_runs() {
     }
     panic!("not every run finished");
 }
+
+#[tokio::test]
+async fn schedules_fire_and_bad_schedules_are_refused() {
+    let dir = TempDir::new("schedule");
+    let server = Server::start(dir.path(), &[], &[]);
+    let client = http_client();
+    let doc = |props: Value| {
+        json!({
+            "schema_version": 1, "name": "tick",
+            "trigger": { "id": "clock", "piece": "schedule", "trigger": "interval", "props": props },
+            "steps": [{ "id": "note", "type": "set", "values": { "at": "{{ trigger.scheduled_at }}" } }],
+            "edges": [{ "from": "clock", "to": "note" }]
+        })
+    };
+    // A bad interval: saved as a draft with the problem, refused at publish.
+    let r: Value = client
+        .post(server.at("/api/v1/flows"))
+        .json(&doc(json!({ "every": "soon" })))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["problems"][0]["path"], json!("trigger.props.every"), "{r}");
+    let bad_id = r["id"].as_str().unwrap();
+    let r =
+        client.post(server.at(&format!("/api/v1/flows/{bad_id}/publish"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A one-second interval fires, once per tick, with the scheduled time as its trigger.
+    let id = create_published(&client, &server, &doc(json!({ "every": "1s" }))).await;
+    let flow: Value = client
+        .get(server.at(&format!("/api/v1/flows/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(flow["schedule"]["description"].is_string(), "{flow}");
+    for _ in 0..100 {
+        let runs: Value = client
+            .get(server.at(&format!("/api/v1/runs?flow_id={id}&status=succeeded")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let runs = runs["runs"].as_array().unwrap();
+        if runs.len() >= 2 {
+            let first = wait_for_run(&client, &server, runs[0]["run_id"].as_str().unwrap()).await;
+            assert!(
+                first["steps"]["note"]["output"]["at"].as_str().unwrap().ends_with("+00:00"),
+                "{first}"
+            );
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the interval schedule did not fire twice in 10 s");
+}

@@ -12,6 +12,7 @@ use switchboard_engine::{Flow, Problem};
 use super::json_body;
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::schedule::ScheduleSpec;
 use crate::store::{FlowQuery, FlowRow};
 
 /// `?folder=` on create and update.
@@ -37,6 +38,30 @@ fn parse_document(body: &[u8]) -> Result<(Flow, Value), ApiError> {
     Ok((flow, value))
 }
 
+/// Every problem with a flow: the engine's validation plus what only the server checks (schedule
+/// triggers: cron syntax, time zone, interval).
+fn problems(state: &AppState, flow: &Flow) -> Vec<Problem> {
+    let mut problems = state.runtime.engine().validate(flow);
+    if flow.trigger.piece == "schedule"
+        && let Err(e) = ScheduleSpec::from_trigger(&flow.trigger.trigger, &flow.trigger.props)
+    {
+        problems.push(Problem::new(e.path(), e.to_string()));
+    }
+    problems
+}
+
+/// For schedule triggers: the schedule in words and its next fire time.
+fn schedule_view(draft: &Value) -> Option<Value> {
+    let trigger = draft.get("trigger")?;
+    if trigger.get("piece")?.as_str()? != "schedule" {
+        return None;
+    }
+    let props = trigger.get("props").and_then(Value::as_object).cloned().unwrap_or_default();
+    let spec = ScheduleSpec::from_trigger(trigger.get("trigger")?.as_str()?, &props).ok()?;
+    let now = chrono::Utc::now();
+    Some(json!({ "description": spec.describe(), "next_at": spec.anchored(now).next_after(now) }))
+}
+
 fn view(state: &AppState, row: &FlowRow, problems: Option<Vec<Problem>>) -> Value {
     let base = state.settings.public_url.trim_end_matches('/');
     let mut v = json!({
@@ -58,6 +83,9 @@ fn view(state: &AppState, row: &FlowRow, problems: Option<Vec<Problem>>) -> Valu
     if let Some(p) = problems {
         v["problems"] = json!(p);
     }
+    if let Some(schedule) = schedule_view(&row.draft) {
+        v["schedule"] = schedule;
+    }
     v
 }
 
@@ -74,7 +102,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = json_body::bytes(body)?;
     let (flow, document) = parse_document(&body)?;
-    let problems = state.runtime.engine().validate(&flow);
+    let problems = problems(&state, &flow);
     let id = new_flow_id();
     let row = state.runtime.store().create_flow(&id, &document, q.folder.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(view(&state, &row, Some(problems)))))
@@ -111,7 +139,7 @@ pub async fn get(
 ) -> Result<Json<Value>, ApiError> {
     let row = state.runtime.store().get_flow(&id).await?.ok_or_else(|| not_found(&id))?;
     let problems = serde_json::from_value::<Flow>(row.draft.clone())
-        .map(|f| state.runtime.engine().validate(&f))
+        .map(|f| problems(&state, &f))
         .unwrap_or_else(|e| vec![Problem::new("", e.to_string())]);
     Ok(Json(view(&state, &row, Some(problems))))
 }
@@ -125,7 +153,7 @@ pub async fn update(
 ) -> Result<Json<Value>, ApiError> {
     let body = json_body::bytes(body)?;
     let (flow, document) = parse_document(&body)?;
-    let problems = state.runtime.engine().validate(&flow);
+    let problems = problems(&state, &flow);
     let folder = q.folder.as_deref().map(|f| if f.is_empty() { None } else { Some(f) });
     let row = state
         .runtime
@@ -156,7 +184,7 @@ pub async fn publish(
     let row = state.runtime.store().get_flow(&id).await?.ok_or_else(|| not_found(&id))?;
     let flow: Flow = serde_json::from_value(row.draft.clone())
         .map_err(|e| ApiError::invalid_flow(vec![Problem::new("", e.to_string())]))?;
-    let problems = state.runtime.engine().validate(&flow);
+    let problems = problems(&state, &flow);
     if !problems.is_empty() {
         return Err(ApiError::invalid_flow(problems));
     }

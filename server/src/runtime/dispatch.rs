@@ -101,6 +101,7 @@ pub(super) async fn housekeeping(rt: Runtime) {
             _ = tick.tick() => {}
             _ = shutdown.changed() => return,
         }
+        super::scheduler::tick(&rt).await;
         match rt.inner.store.wake_due(Utc::now()).await {
             Ok(n) if n > 0 => rt.poke(),
             Ok(_) => {}

@@ -28,13 +28,18 @@ pub enum FlowLoadError {
     Store(#[from] StoreError),
 }
 
+/// Compiled published versions by (flow, version).
+type Compiled = Mutex<HashMap<(String, i64), Arc<CompiledFlow>>>;
+/// Per-flow concurrency limits: (the limit, its semaphore).
+type Limits = Mutex<HashMap<String, (u32, Arc<Semaphore>)>>;
+
 /// The cache.
 #[derive(Clone)]
 pub struct FlowCache {
     store: Arc<dyn Store>,
     engine: Arc<Engine>,
-    compiled: Arc<Mutex<HashMap<(String, i64), Arc<CompiledFlow>>>>,
-    limits: Arc<Mutex<HashMap<String, (u32, Arc<Semaphore>)>>>,
+    compiled: Arc<Compiled>,
+    limits: Arc<Limits>,
 }
 
 impl FlowCache {

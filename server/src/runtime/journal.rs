@@ -15,7 +15,7 @@ use crate::store::{JournalBatch, RunEnd, StepWrite};
 const MAX_BATCH: usize = 4096;
 
 pub(super) enum Entry {
-    Step(StepWrite),
+    Step(Box<StepWrite>),
     End(Box<RunEnd>, oneshot::Sender<()>),
 }
 
@@ -38,11 +38,11 @@ impl Journal for StoreJournal {
         record: &'a StepRecord,
     ) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async move {
-            let entry = Entry::Step(StepWrite {
+            let entry = Entry::Step(Box::new(StepWrite {
                 run_id: run_id.to_owned(),
                 path: path.to_owned(),
                 record: record.clone(),
-            });
+            }));
             self.tx.send(entry).await.map_err(|_| "the journal writer stopped".to_owned())
         })
     }
@@ -63,7 +63,7 @@ pub(super) async fn run(rt: Runtime, mut rx: mpsc::Receiver<Entry>) {
         let mut acks = Vec::new();
         for e in entries.drain(..) {
             match e {
-                Entry::Step(s) => batch.steps.push(s),
+                Entry::Step(s) => batch.steps.push(*s),
                 Entry::End(end, ack) => {
                     batch.ends.push(*end);
                     acks.push(ack);

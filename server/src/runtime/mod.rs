@@ -11,6 +11,7 @@ mod execute;
 mod flows;
 mod ingest;
 mod journal;
+mod scheduler;
 mod waiters;
 
 use std::collections::HashMap;
@@ -37,6 +38,8 @@ pub struct RuntimeConfig {
     pub lease: Duration,
     /// The public base of resume URLs (`http://host:port/hooks/resume`).
     pub resume_base_url: Option<String>,
+    /// What a schedule does about fire times missed while the server was down.
+    pub catch_up: crate::schedule::CatchUp,
 }
 
 impl Default for RuntimeConfig {
@@ -46,6 +49,7 @@ impl Default for RuntimeConfig {
             workers: 256,
             lease: Duration::from_secs(30),
             resume_base_url: None,
+            catch_up: crate::schedule::CatchUp::Once,
         }
     }
 }

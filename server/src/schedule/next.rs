@@ -1,37 +1,8 @@
 //! When a schedule fires: the next fire time, and what is due after a pause.
 //!
-//! # Cron schedules and daylight saving time
-//!
-//! A cron expression describes wall-clock times in its zone, and every
-//! matching wall-clock time fires exactly once:
-//!
-//! * a time that does not exist because the clocks spring forward (02:30 on
-//!   the last Sunday of March in Europe/Berlin) fires at the first instant
-//!   after the gap (03:00 CEST); several such times fire together, once;
-//! * a time that happens twice because the clocks fall back (02:30 on the
-//!   last Sunday of October in Europe/Berlin) fires at its first occurrence
-//!   only (02:30 CEST, not again at 02:30 CET).
-//!
-//! This applies to every expression alike, so `*/15 * * * *` does not fire
-//! during the repeated hour either. Croner's own zoned search treats
-//! expressions with repeating hours or minutes differently (it skips gap
-//! times and fires both occurrences of repeated ones), so this module only
-//! asks croner for wall-clock matches and maps them to instants itself. A
-//! schedule that should tick by elapsed time regardless of the clock is an
-//! `interval` schedule.
-//!
-//! # Intervals
-//!
-//! An interval fires at `anchor + k * every` for whole `k`. The fire times
-//! are fixed by the anchor, not by when the previous run happened, so they
-//! do not drift with processing delays.
-//!
-//! # Catching up
-//!
-//! [`ScheduleSpec::due`] fires at most one run per call, for the most recent
-//! fire time that has passed; older ones missed while the server was down
-//! are dropped. [`CatchUp`] decides whether that most recent one still fires
-//! when it is well overdue.
+//! The rules (daylight saving, interval anchoring, catch-up) are documented
+//! on the parent module. How cron fire times are computed is explained above
+//! `cron_after`.
 
 use std::time::Duration;
 
@@ -78,10 +49,13 @@ pub struct Due {
 impl ScheduleSpec {
     /// The first fire time strictly after `after`.
     ///
-    /// Cron times follow the daylight-saving rules in the
-    /// [module documentation](self). An interval without an `anchor` is
-    /// anchored at the Unix epoch here (so `every: 15m` fires on the quarter
-    /// hours); use [`ScheduleSpec::anchored`] first to get the fire times
+    /// Cron times follow the daylight-saving rules in the `schedule` module
+    /// docs: a time skipped by a spring-forward change fires right after the
+    /// gap, and a repeated time fires once.
+    ///
+    /// An interval without an `anchor` is anchored at the Unix epoch here (so
+    /// `every: 15m` fires on the quarter hours); call
+    /// [`ScheduleSpec::anchored`] first to get the fire times
     /// [`ScheduleSpec::due`] uses.
     ///
     /// Returns `None` only when no fire time is representable (beyond year
@@ -129,7 +103,8 @@ impl ScheduleSpec {
         let fire_at = self.fire_at_or_before(now, created).filter(|latest| *latest > since).filter(
             |latest| match catch_up {
                 CatchUp::Once => true,
-                // `latest <= now`, so the conversion only fails for absurd gaps.
+                // `latest <= now`, so the difference is never negative and
+                // the conversion cannot fail.
                 CatchUp::Skip => (now - *latest).to_std().is_ok_and(|late| late <= MISFIRE_GRACE),
             },
         );
@@ -214,7 +189,7 @@ fn cron_at_or_before(cron: &Cron, tz: Tz, at: DateTime<Utc>) -> Option<DateTime<
     fire_instant(tz, local)
 }
 
-/// The instant a matching wall-clock time fires at (see the module docs).
+/// The instant a matching wall-clock time fires at (`fire` above).
 fn fire_instant(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
     match tz.from_local_datetime(&local) {
         MappedLocalTime::Single(at) => Some(at.to_utc()),

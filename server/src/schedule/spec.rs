@@ -61,9 +61,11 @@ pub enum ScheduleSpec {
 /// A cron expression parsed by croner.
 ///
 /// Opaque so that croner does not leak into Switchboard's API and so that a
-/// [`ScheduleSpec::Cron`] can only be made by parsing its `expr`.
+/// [`ScheduleSpec::Cron`] can only be made by parsing its `expr`. Boxed
+/// because a parsed expression is a few hundred bytes, which would make every
+/// `ScheduleSpec` that large.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CompiledCron(pub(super) Cron);
+pub struct CompiledCron(pub(super) Box<Cron>);
 
 /// The aliases croner expands, lowercase. `@reboot` is deliberately absent:
 /// it is not a time, and croner does not support it either.
@@ -313,7 +315,7 @@ fn compile_cron(raw: &str) -> Result<CompiledCron, ScheduleError> {
     if cron.find_next_occurrence(&DateTime::UNIX_EPOCH.naive_utc(), true).is_err() {
         return Err(ScheduleError::CronNeverFires { expr: expr.to_owned() });
     }
-    Ok(CompiledCron(cron))
+    Ok(CompiledCron(Box::new(cron)))
 }
 
 /// Turns croner's error for `expr` into a reason that names the field and

@@ -230,6 +230,21 @@ pub struct RunRow {
     pub duration_ms: Option<f64>,
 }
 
+/// An enabled flow that starts on a schedule.
+#[derive(Debug, Clone)]
+pub struct ScheduledFlow {
+    /// The flow.
+    pub flow_id: String,
+    /// Its published version.
+    pub version: i64,
+    /// The version's trigger (`piece: schedule`).
+    pub trigger: Value,
+    /// When the scheduler first saw it enabled.
+    pub created_at: DateTime<Utc>,
+    /// The scheduled time it last fired for.
+    pub last_fired: Option<DateTime<Utc>>,
+}
+
 /// Filters and pagination for listing runs (newest first).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct RunQuery {
@@ -339,6 +354,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(Vec<RunRow>, Option<String>), StoreError>;
     /// A run's journal, by path.
     async fn run_steps(&self, id: &str) -> Result<Vec<(String, StepRecord)>, StoreError>;
+    /// Enabled flows whose published version starts on a schedule, with their firing state.
+    async fn scheduled_flows(&self) -> Result<Vec<ScheduledFlow>, StoreError>;
+    /// Records that a schedule fired for the given scheduled time.
+    async fn mark_fired(&self, flow_id: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
     /// How many runs are queued.
     async fn queue_depth(&self) -> Result<i64, StoreError>;
 }

@@ -7,7 +7,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use super::{SqliteStore, now_text, parse_json, parse_ts, to_json};
-use crate::store::{FlowQuery, FlowRow, StoreError, VersionRow};
+use crate::store::{FlowQuery, FlowRow, ScheduledFlow, StoreError, VersionRow};
 
 const FLOW_COLUMNS: &str =
     "id, name, folder, draft, enabled, published_version, draft_changed, created_at, updated_at";
@@ -238,5 +238,57 @@ impl SqliteStore {
             );
         }
         Ok(out)
+    }
+
+    pub(super) async fn scheduled_flows_impl(&self) -> Result<Vec<ScheduledFlow>, StoreError> {
+        // First sight of an enabled schedule: remember when, so nothing before it fires.
+        sqlx::query(
+            "INSERT OR IGNORE INTO schedules (flow_id, created_at)
+             SELECT f.id, ? FROM flows f JOIN flow_versions v ON v.flow_id = f.id AND v.version = f.published_version
+             WHERE f.enabled = 1 AND json_extract(v.document, '$.trigger.piece') = 'schedule'",
+        )
+        .bind(now_text())
+        .execute(&self.writer)
+        .await?;
+        let rows = sqlx::query(
+            "SELECT f.id, f.published_version, v.document, s.created_at, s.last_fired
+             FROM flows f JOIN flow_versions v ON v.flow_id = f.id AND v.version = f.published_version
+             JOIN schedules s ON s.flow_id = f.id
+             WHERE f.enabled = 1 AND json_extract(v.document, '$.trigger.piece') = 'schedule'",
+        )
+        .fetch_all(&self.writer)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let document: Value =
+                    parse_json("flow_versions.document", row.try_get::<&str, _>("document")?)?;
+                Ok(ScheduledFlow {
+                    flow_id: row.try_get("id")?,
+                    version: row.try_get("published_version")?,
+                    trigger: document.get("trigger").cloned().unwrap_or(Value::Null),
+                    created_at: parse_ts(
+                        "schedules.created_at",
+                        row.try_get::<&str, _>("created_at")?,
+                    )?,
+                    last_fired: match row.try_get::<Option<&str>, _>("last_fired")? {
+                        Some(t) => Some(parse_ts("schedules.last_fired", t)?),
+                        None => None,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    pub(super) async fn mark_fired_impl(
+        &self,
+        flow_id: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE schedules SET last_fired = ? WHERE flow_id = ?")
+            .bind(super::ts(at))
+            .bind(flow_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
     }
 }

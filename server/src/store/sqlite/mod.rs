@@ -15,6 +15,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+use crate::store::ScheduledFlow;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -26,8 +28,10 @@ use super::{
 };
 
 /// The schema, oldest first.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../../../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../../migrations/sqlite/0001_init.sql")),
+    (2, "schedules", include_str!("../../../migrations/sqlite/0002_schedules.sql")),
+];
 
 /// SQLite-backed [`Store`].
 #[derive(Debug, Clone)]
@@ -227,6 +231,12 @@ impl Store for SqliteStore {
     }
     async fn run_steps(&self, id: &str) -> Result<Vec<(String, StepRecord)>, StoreError> {
         self.run_steps_impl(id).await
+    }
+    async fn scheduled_flows(&self) -> Result<Vec<ScheduledFlow>, StoreError> {
+        self.scheduled_flows_impl().await
+    }
+    async fn mark_fired(&self, flow_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.mark_fired_impl(flow_id, at).await
     }
     async fn queue_depth(&self) -> Result<i64, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'queued'")
