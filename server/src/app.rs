@@ -28,6 +28,10 @@ pub struct AppState {
     pub runtime: Runtime,
     /// Limits.
     pub settings: Arc<HttpSettings>,
+    /// Encrypts connection secrets.
+    pub cipher: crate::secrets::SecretCipher,
+    /// The SHA-256 of `SWITCHBOARD_API_KEY`, if it was set.
+    pub env_api_key_hash: Option<String>,
 }
 
 /// The router.
@@ -36,7 +40,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(api::health::healthz))
         .route("/readyz", get(api::health::readyz))
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::router(state.clone()))
         .route("/hooks/resume/{token}", post(hooks::resume))
         .route("/hooks/{flow_id}", post(hooks::catch_async))
         .route("/hooks/{flow_id}/sync", post(hooks::catch_sync))

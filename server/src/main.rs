@@ -3,11 +3,13 @@
 
 mod api;
 mod app;
+mod auth;
 mod cli;
 mod error;
 mod hooks;
 mod runtime;
 mod schedule;
+mod secrets;
 mod serve;
 mod store;
 

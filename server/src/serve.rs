@@ -90,6 +90,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     }
     let engine = Arc::new(Engine::with_builtin_pieces(http).map_err(|e| anyhow::anyhow!("{e}"))?);
+    let env_key = std::env::var(crate::secrets::ENCRYPTION_KEY_ENV).ok();
+    let data_dir = args.data_dir.clone();
+    let (cipher, key_source) = tokio::task::spawn_blocking(move || {
+        crate::secrets::SecretCipher::from_env_or_file(env_key.as_deref(), &data_dir)
+    })
+    .await?
+    .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+    if matches!(key_source, crate::secrets::KeySource::GeneratedFile(_)) {
+        tracing::warn!(key_id = %cipher.key_id(), "{key_source}");
+    }
     switchboard_engine::expr::warm_up_in_background();
 
     let listener = tokio::net::TcpListener::bind((args.bind.as_str(), args.port))
@@ -97,9 +107,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
     let addr: SocketAddr = listener.local_addr()?;
     let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let connections =
+        Arc::new(crate::runtime::StoreConnections::new(store.clone(), cipher.clone()));
     let runtime = Runtime::start(
         store,
         engine,
+        connections,
         RuntimeConfig {
             node: "local".into(),
             workers: args.workers,
@@ -116,7 +129,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             sync_timeout: args.sync_timeout,
             public_url,
         }),
+        cipher,
+        env_api_key_hash: std::env::var("SWITCHBOARD_API_KEY")
+            .ok()
+            .filter(|k| !k.is_empty())
+            .map(|k| crate::secrets::token_hash(&k)),
     };
+    create_owner_from_env(&state).await?;
     tracing::info!(%addr, data_dir = %args.data_dir.display(), "switchboard listening");
     // A fixed line on stdout, for scripts and tests that start the server on port 0.
     println!("switchboard listening on http://{addr}");
@@ -128,6 +147,23 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     tracing::info!("switchboard stopped");
+    Ok(())
+}
+
+/// `SWITCHBOARD_OWNER_EMAIL` and `SWITCHBOARD_OWNER_PASSWORD` create the owner at first start.
+async fn create_owner_from_env(state: &AppState) -> anyhow::Result<()> {
+    let (Ok(email), Ok(password)) =
+        (std::env::var("SWITCHBOARD_OWNER_EMAIL"), std::env::var("SWITCHBOARD_OWNER_PASSWORD"))
+    else {
+        return Ok(());
+    };
+    if state.runtime.store().count_users().await? > 0 {
+        return Ok(());
+    }
+    crate::api::auth::create_account(state, &email, &password).await.map_err(|e| {
+        anyhow::anyhow!("cannot create the owner from SWITCHBOARD_OWNER_EMAIL/PASSWORD: {e:?}")
+    })?;
+    tracing::info!(%email, "owner account created");
     Ok(())
 }
 

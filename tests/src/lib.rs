@@ -100,6 +100,7 @@ impl Server {
             .arg(data_dir)
             .args(extra_args)
             .env("SWITCHBOARD_LOG", "warn")
+            .env("SWITCHBOARD_API_KEY", TEST_API_KEY)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::inherit());
         for (k, v) in env {
@@ -147,12 +148,27 @@ impl Drop for Server {
     }
 }
 
-/// An HTTP client for talking to the server (installs the TLS crypto provider reqwest needs once).
+/// The API key every test server accepts (`SWITCHBOARD_API_KEY`).
+pub const TEST_API_KEY: &str = "sb_key_test_only_not_a_secret";
+
+/// An HTTP client that authenticates with [`TEST_API_KEY`].
 pub fn http_client() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        reqwest::header::HeaderValue::from_str(&format!("Bearer {TEST_API_KEY}")).expect("header"),
+    );
+    client_builder().default_headers(headers).build().expect("http client")
+}
+
+/// An HTTP client with no credentials (keeps cookies).
+pub fn anonymous_client() -> reqwest::Client {
+    client_builder().cookie_store(true).build().expect("http client")
+}
+
+fn client_builder() -> reqwest::ClientBuilder {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(60))
         .pool_max_idle_per_host(256)
-        .build()
-        .expect("http client")
 }

@@ -1,5 +1,7 @@
 //! The REST API under `/api/v1`.
 
+pub mod auth;
+pub mod connections;
 pub mod flows;
 pub mod health;
 pub mod json_body;
@@ -11,9 +13,21 @@ use axum::routing::{get, post};
 
 use crate::app::AppState;
 
-/// `/api/v1` routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// `/api/v1` routes: the public ones (set-up, sign-in, status), and the rest behind [`crate::auth`].
+pub fn router(state: AppState) -> Router<AppState> {
+    let public = Router::new()
+        .route("/auth/status", get(auth::status))
+        .route("/auth/setup", post(auth::setup))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout));
+    let private = Router::new()
+        .route("/auth/me", get(auth::me))
+        .route("/api-keys", post(auth::create_api_key))
+        .route("/connections", get(connections::list).post(connections::create))
+        .route(
+            "/connections/{id}",
+            get(connections::get).put(connections::update).delete(connections::delete),
+        )
         .route("/flows", get(flows::list).post(flows::create))
         .route("/flows/import", post(flows::import))
         .route("/flows/{id}", get(flows::get).put(flows::update).delete(flows::delete))
@@ -29,4 +43,6 @@ pub fn router() -> Router<AppState> {
         .route("/runs/{id}/retry", post(runs::retry))
         .route("/runs/{id}/cancel", post(runs::cancel))
         .route("/pieces", get(pieces::list))
+        .route_layer(axum::middleware::from_fn_with_state(state, crate::auth::require));
+    public.merge(private)
 }

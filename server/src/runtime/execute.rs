@@ -53,6 +53,7 @@ pub(super) async fn execute(rt: &Runtime, run: ClaimedRun) {
     let respond_id = run.id.clone();
     let env = RunEnv {
         journal: journal::StoreJournal::new(rt),
+        connections: rt.inner.connections.clone(),
         on_respond: Some(Arc::new(move |r: &Response| {
             respond_rt.inner.waiters.answer(&respond_id, SyncOutcome::Responded(r.clone()));
         })),

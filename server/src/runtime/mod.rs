@@ -6,6 +6,7 @@
 //! A run's steps are journaled as they finish; after a crash, runs whose lease lapsed are claimed
 //! again and resumed from their journal.
 
+mod connections;
 mod dispatch;
 mod execute;
 mod flows;
@@ -21,6 +22,7 @@ use std::time::Duration;
 use switchboard_engine::Engine;
 use tokio::sync::{Notify, mpsc, watch};
 
+pub use connections::StoreConnections;
 pub use flows::FlowCache;
 pub use ingest::IngestError;
 pub use waiters::SyncOutcome;
@@ -63,6 +65,7 @@ pub struct Runtime {
 struct Inner {
     store: Arc<dyn Store>,
     engine: Arc<Engine>,
+    connections: Arc<dyn switchboard_engine::piece::Connections>,
     config: RuntimeConfig,
     flows: FlowCache,
     ingest: mpsc::Sender<ingest::Item>,
@@ -78,7 +81,12 @@ struct Inner {
 impl Runtime {
     /// Starts the pipeline's tasks. Runs left `running` by an earlier process of this node are
     /// queued again first (their journal makes that safe).
-    pub async fn start(store: Arc<dyn Store>, engine: Arc<Engine>, config: RuntimeConfig) -> Self {
+    pub async fn start(
+        store: Arc<dyn Store>,
+        engine: Arc<Engine>,
+        connections: Arc<dyn switchboard_engine::piece::Connections>,
+        config: RuntimeConfig,
+    ) -> Self {
         let (ingest_tx, ingest_rx) = mpsc::channel(16_384);
         let (dispatch_tx, dispatch_rx) = mpsc::channel(16_384);
         let (journal_tx, journal_rx) = mpsc::channel(65_536);
@@ -88,6 +96,7 @@ impl Runtime {
             inner: Arc::new(Inner {
                 store,
                 engine,
+                connections,
                 config,
                 flows,
                 ingest: ingest_tx,

@@ -230,6 +230,48 @@ pub struct RunRow {
     pub duration_ms: Option<f64>,
 }
 
+/// A stored connection. `secret` is the encrypted JSON object of its values.
+#[derive(Clone)]
+pub struct ConnectionRow {
+    /// Stable id.
+    pub id: String,
+    /// Unique name steps refer to.
+    pub name: String,
+    /// The piece it authenticates.
+    pub piece: String,
+    /// The names of its values (shown; the values never are).
+    pub fields: Vec<String>,
+    /// AES-256-GCM blob.
+    pub secret: Vec<u8>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for ConnectionRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionRow")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("piece", &self.piece)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An account.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserRow {
+    /// Stable id.
+    pub id: String,
+    /// Sign-in email.
+    pub email: String,
+    /// `owner`.
+    pub role: String,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
 /// An enabled flow that starts on a schedule.
 #[derive(Debug, Clone)]
 pub struct ScheduledFlow {
@@ -358,6 +400,43 @@ pub trait Store: Send + Sync + 'static {
     async fn scheduled_flows(&self) -> Result<Vec<ScheduledFlow>, StoreError>;
     /// Records that a schedule fired for the given scheduled time.
     async fn mark_fired(&self, flow_id: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Stores a connection (its values already encrypted); false when the name is taken.
+    async fn create_connection(&self, c: &ConnectionRow) -> Result<bool, StoreError>;
+    /// Every connection, by name.
+    async fn list_connections(&self) -> Result<Vec<ConnectionRow>, StoreError>;
+    /// A connection by id or by name.
+    async fn get_connection(&self, id_or_name: &str) -> Result<Option<ConnectionRow>, StoreError>;
+    /// Replaces a connection's name, fields and secret; false when it does not exist.
+    async fn update_connection(&self, c: &ConnectionRow) -> Result<bool, StoreError>;
+    /// Deletes a connection.
+    async fn delete_connection(&self, id: &str) -> Result<bool, StoreError>;
+    /// How many accounts exist.
+    async fn count_users(&self) -> Result<i64, StoreError>;
+    /// Creates an account; false when the email is taken.
+    async fn create_user(&self, user: &UserRow, password_hash: &str) -> Result<bool, StoreError>;
+    /// An account and its password hash.
+    async fn user_by_email(&self, email: &str) -> Result<Option<(UserRow, String)>, StoreError>;
+    /// Stores a session (by the hash of its token).
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// The account of an unexpired session.
+    async fn session_user(&self, token_hash: &str) -> Result<Option<UserRow>, StoreError>;
+    /// Ends a session.
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Stores an API key (by the hash of its token).
+    async fn create_api_key(
+        &self,
+        id: &str,
+        user_id: &str,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<(), StoreError>;
+    /// The account an API key belongs to.
+    async fn api_key_user(&self, token_hash: &str) -> Result<Option<UserRow>, StoreError>;
     /// How many runs are queued.
     async fn queue_depth(&self) -> Result<i64, StoreError>;
 }

@@ -2,6 +2,7 @@
 //! connection (SQLite has one writer anyway) in batched transactions; reads use a separate pool so
 //! they never queue behind writes.
 
+mod accounts;
 mod flows;
 mod runs;
 
@@ -16,7 +17,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 
-use crate::store::ScheduledFlow;
+use crate::store::{ConnectionRow, ScheduledFlow, UserRow};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -31,6 +32,7 @@ use super::{
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../../migrations/sqlite/0001_init.sql")),
     (2, "schedules", include_str!("../../../migrations/sqlite/0002_schedules.sql")),
+    (3, "accounts", include_str!("../../../migrations/sqlite/0003_accounts.sql")),
 ];
 
 /// SQLite-backed [`Store`].
@@ -237,6 +239,56 @@ impl Store for SqliteStore {
     }
     async fn mark_fired(&self, flow_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.mark_fired_impl(flow_id, at).await
+    }
+    async fn create_connection(&self, c: &ConnectionRow) -> Result<bool, StoreError> {
+        self.create_connection_impl(c).await
+    }
+    async fn list_connections(&self) -> Result<Vec<ConnectionRow>, StoreError> {
+        self.list_connections_impl().await
+    }
+    async fn get_connection(&self, id_or_name: &str) -> Result<Option<ConnectionRow>, StoreError> {
+        self.get_connection_impl(id_or_name).await
+    }
+    async fn update_connection(&self, c: &ConnectionRow) -> Result<bool, StoreError> {
+        self.update_connection_impl(c).await
+    }
+    async fn delete_connection(&self, id: &str) -> Result<bool, StoreError> {
+        self.delete_connection_impl(id).await
+    }
+    async fn count_users(&self) -> Result<i64, StoreError> {
+        self.count_users_impl().await
+    }
+    async fn create_user(&self, user: &UserRow, password_hash: &str) -> Result<bool, StoreError> {
+        self.create_user_impl(user, password_hash).await
+    }
+    async fn user_by_email(&self, email: &str) -> Result<Option<(UserRow, String)>, StoreError> {
+        self.user_by_email_impl(email).await
+    }
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.create_session_impl(token_hash, user_id, expires_at).await
+    }
+    async fn session_user(&self, token_hash: &str) -> Result<Option<UserRow>, StoreError> {
+        self.session_user_impl(token_hash).await
+    }
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        self.delete_session_impl(token_hash).await
+    }
+    async fn create_api_key(
+        &self,
+        id: &str,
+        user_id: &str,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<(), StoreError> {
+        self.create_api_key_impl(id, user_id, name, token_hash).await
+    }
+    async fn api_key_user(&self, token_hash: &str) -> Result<Option<UserRow>, StoreError> {
+        self.api_key_user_impl(token_hash).await
     }
     async fn queue_depth(&self) -> Result<i64, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'queued'")

@@ -1,0 +1,183 @@
+//! Accounts: first-start owner set-up, sign-in and -out, the current account, API keys.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::app::AppState;
+use crate::auth::{Caller, SESSION_COOKIE, SESSION_DAYS, session_token};
+use crate::error::ApiError;
+use crate::secrets::{
+    API_KEY_PREFIX, SESSION_TOKEN_PREFIX, check_password_policy, new_token, token_hash,
+};
+use crate::store::UserRow;
+
+/// Email and password.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    email: String,
+    password: String,
+}
+
+/// `GET /api/v1/auth/status` (public): whether the owner must still be created, and who is signed in.
+pub async fn status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let users = state.runtime.store().count_users().await?;
+    let user = match crate::auth::caller(&state, &headers).await? {
+        Some(Caller::User(u)) => Some(u),
+        _ => None,
+    };
+    Ok(Json(json!({ "setup_required": users == 0, "user": user })))
+}
+
+/// Creates an account (the owner at first start) and checks the email and password.
+pub async fn create_account(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<UserRow, ApiError> {
+    let email = email.trim().to_owned();
+    if !email.contains('@') || email.len() > 254 {
+        return Err(ApiError::bad_request(
+            "invalid_email",
+            format!("`{email}` is not an email address"),
+        ));
+    }
+    check_password_policy(password).map_err(|m| ApiError::bad_request("weak_password", m))?;
+    let password = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || crate::secrets::hash_password(&password))
+        .await
+        .map_err(|_| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "password hashing stopped")
+        })?
+        .map_err(|_| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "password hashing failed")
+        })?;
+    let user = UserRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        email,
+        role: "owner".into(),
+        created_at: Utc::now(),
+    };
+    if !state.runtime.store().create_user(&user, &hash).await? {
+        return Err(ApiError::conflict("email_taken", "an account with this email exists"));
+    }
+    Ok(user)
+}
+
+async fn start_session(
+    state: &AppState,
+    user: &UserRow,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let token = new_token(SESSION_TOKEN_PREFIX);
+    let expires = Utc::now() + chrono::Duration::days(SESSION_DAYS);
+    state.runtime.store().create_session(&token_hash(&token), &user.id, expires).await?;
+    let secure = if state.settings.public_url.starts_with("https://") { "; Secure" } else { "" };
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
+        SESSION_DAYS * 86_400
+    );
+    let mut response = (status, Json(json!({ "user": user }))).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+/// `POST /api/v1/auth/setup` (public, only while no account exists): creates the owner and signs in.
+pub async fn setup(
+    State(state): State<AppState>,
+    Json(c): Json<Credentials>,
+) -> Result<Response, ApiError> {
+    if state.runtime.store().count_users().await? > 0 {
+        return Err(ApiError::conflict(
+            "already_set_up",
+            "the owner account exists: sign in instead",
+        ));
+    }
+    let user = create_account(&state, &c.email, &c.password).await?;
+    start_session(&state, &user, StatusCode::CREATED).await
+}
+
+/// `POST /api/v1/auth/login` (public).
+pub async fn login(
+    State(state): State<AppState>,
+    Json(c): Json<Credentials>,
+) -> Result<Response, ApiError> {
+    let wrong = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong_credentials",
+            "the email or the password is wrong",
+        )
+    };
+    let Some((user, hash)) = state.runtime.store().user_by_email(c.email.trim()).await? else {
+        return Err(wrong());
+    };
+    let password = c.password.clone();
+    let ok = tokio::task::spawn_blocking(move || crate::secrets::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    if !ok {
+        return Err(wrong());
+    }
+    start_session(&state, &user, StatusCode::OK).await
+}
+
+/// `POST /api/v1/auth/logout`.
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(token) = session_token(&headers) {
+        state.runtime.store().delete_session(&token_hash(&token)).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("sb_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"),
+    );
+    Ok(response)
+}
+
+/// `GET /api/v1/auth/me`.
+pub async fn me(Extension(caller): Extension<Caller>) -> Json<serde_json::Value> {
+    match caller {
+        Caller::User(u) => Json(json!({ "user": u })),
+        Caller::EnvironmentKey => Json(json!({ "user": null, "api_key": "environment" })),
+    }
+}
+
+/// Body of an API key request.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewKey {
+    name: String,
+}
+
+/// `POST /api/v1/api-keys`: a new key for the signed-in account; the key is shown once.
+pub async fn create_api_key(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Json(k): Json<NewKey>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let Caller::User(user) = caller else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "needs_account",
+            "sign in with an account to create API keys",
+        ));
+    };
+    let token = new_token(API_KEY_PREFIX);
+    let id = uuid::Uuid::new_v4().to_string();
+    state.runtime.store().create_api_key(&id, &user.id, k.name.trim(), &token_hash(&token)).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id, "name": k.name.trim(), "key": token }))))
+}

@@ -1,0 +1,57 @@
+//! The engine's [`Connections`] for the server: connections come from the store and are decrypted
+//! only for the step that uses them.
+
+use std::sync::Arc;
+
+use switchboard_engine::piece::{BoxFuture, Connection, Connections};
+use switchboard_engine::{ErrorKind, StepError};
+
+use crate::secrets::SecretCipher;
+use crate::store::Store;
+
+/// Stored, encrypted connections.
+pub struct StoreConnections {
+    store: Arc<dyn Store>,
+    cipher: SecretCipher,
+}
+
+impl StoreConnections {
+    /// Reads connections from `store`, decrypting with `cipher`.
+    pub fn new(store: Arc<dyn Store>, cipher: SecretCipher) -> Self {
+        Self { store, cipher }
+    }
+}
+
+impl Connections for StoreConnections {
+    fn resolve<'a>(&'a self, reference: &'a str) -> BoxFuture<'a, Result<Connection, StepError>> {
+        Box::pin(async move {
+            let row = self
+                .store
+                .get_connection(reference)
+                .await
+                .map_err(|e| {
+                    StepError::new(
+                        ErrorKind::Connection,
+                        format!("connection `{reference}` could not be read: {e}"),
+                    )
+                })?
+                .ok_or_else(|| {
+                    StepError::new(
+                        ErrorKind::Connection,
+                        format!("connection `{reference}` not found"),
+                    )
+                })?;
+            let values = self.cipher.decrypt_json(&row.secret).map_err(|e| {
+                StepError::new(
+                    ErrorKind::Connection,
+                    format!("connection `{}` cannot be decrypted: {e}", row.name),
+                )
+            })?;
+            let values = match values {
+                serde_json::Value::Object(m) => m,
+                _ => serde_json::Map::new(),
+            };
+            Ok(Connection { id: row.id, name: row.name, piece: row.piece, values })
+        })
+    }
+}
