@@ -59,6 +59,26 @@ enum Command {
     },
     /// Prints the JSON Schema of the flow document.
     Schema,
+    /// Manages accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Creates an account (on a fresh install: the owner).
+    Create {
+        /// Sign-in email.
+        #[arg(long)]
+        email: String,
+        /// Password (at least 8 characters).
+        #[arg(long, env = "SWITCHBOARD_OWNER_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[command(flatten)]
+        data: serve::DataArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -73,6 +93,9 @@ fn main() -> ExitCode {
             connections.as_deref(),
             json,
         ),
+        Command::User { command: UserCommand::Create { email, password, data } } => {
+            serve::create_user(data, &email, &password).map(|()| ExitCode::SUCCESS)
+        }
         Command::Schema => {
             print!("{}", switchboard_engine::schema::flow_schema_json());
             Ok(ExitCode::SUCCESS)

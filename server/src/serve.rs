@@ -22,12 +22,9 @@ pub struct ServeArgs {
     /// Port to listen on (0 picks a free one; the chosen port is logged).
     #[arg(long, env = "SWITCHBOARD_PORT", default_value_t = 8080)]
     pub port: u16,
-    /// Where the embedded database and the encryption key live.
-    #[arg(long, env = "SWITCHBOARD_DATA_DIR", default_value = "./switchboard-data")]
-    pub data_dir: PathBuf,
-    /// `sqlite:PATH` (default: `sqlite:<data-dir>/switchboard.db`).
-    #[arg(long, env = "SWITCHBOARD_DATABASE_URL")]
-    pub database_url: Option<String>,
+    /// Where the data lives.
+    #[command(flatten)]
+    pub data: DataArgs,
     /// Runs executing at once.
     #[arg(long, env = "SWITCHBOARD_WORKERS", default_value_t = 256)]
     pub workers: usize,
@@ -59,6 +56,42 @@ fn parse_catch_up(s: &str) -> Result<crate::schedule::CatchUp, String> {
     }
 }
 
+/// Where the data lives, for commands that open the store without serving.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Where the embedded database and the encryption key live.
+    #[arg(long, env = "SWITCHBOARD_DATA_DIR", default_value = "./switchboard-data")]
+    pub data_dir: PathBuf,
+    /// `sqlite:PATH` (default: `sqlite:<data-dir>/switchboard.db`).
+    #[arg(long, env = "SWITCHBOARD_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DataArgs {
+    /// Creates the data directory and opens (migrating) the store.
+    pub async fn open(&self) -> anyhow::Result<std::sync::Arc<dyn crate::store::Store>> {
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("cannot create {}", self.data_dir.display()))?;
+        let url = self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite:{}", self.data_dir.join("switchboard.db").display())
+        });
+        crate::store::open(&url).await.with_context(|| format!("cannot open the database {url}"))
+    }
+}
+
+/// `switchboard user create`: adds an account (the owner on a fresh install) without a server.
+pub fn create_user(data: DataArgs, email: &str, password: &str) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let store = data.open().await?;
+        let user = crate::api::auth::create_account_in(store.as_ref(), email, password)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+        println!("created account {} ({})", user.email, user.role);
+        Ok(())
+    })
+}
+
 /// Starts the server and serves until SIGINT/SIGTERM.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     init_logging(args.log_json);
@@ -74,15 +107,7 @@ fn init_logging(json: bool) {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&args.data_dir)
-        .with_context(|| format!("cannot create {}", args.data_dir.display()))?;
-    let url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite:{}", args.data_dir.join("switchboard.db").display()));
-    let store = crate::store::open(&url)
-        .await
-        .with_context(|| format!("cannot open the database {url}"))?;
+    let store = args.data.open().await?;
     let mut http = HttpConfig::default();
     for (key, value) in std::env::vars() {
         if let Some(piece) = key.strip_prefix("SWITCHBOARD_BASE_URL_") {
@@ -91,7 +116,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     let engine = Arc::new(Engine::with_builtin_pieces(http).map_err(|e| anyhow::anyhow!("{e}"))?);
     let env_key = std::env::var(crate::secrets::ENCRYPTION_KEY_ENV).ok();
-    let data_dir = args.data_dir.clone();
+    let data_dir = args.data.data_dir.clone();
     let (cipher, key_source) = tokio::task::spawn_blocking(move || {
         crate::secrets::SecretCipher::from_env_or_file(env_key.as_deref(), &data_dir)
     })
@@ -136,7 +161,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .map(|k| crate::secrets::token_hash(&k)),
     };
     create_owner_from_env(&state).await?;
-    tracing::info!(%addr, data_dir = %args.data_dir.display(), "switchboard listening");
+    tracing::info!(%addr, data_dir = %args.data.data_dir.display(), "switchboard listening");
     // A fixed line on stdout, for scripts and tests that start the server on port 0.
     println!("switchboard listening on http://{addr}");
     axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
@@ -161,7 +186,10 @@ async fn create_owner_from_env(state: &AppState) -> anyhow::Result<()> {
         return Ok(());
     }
     crate::api::auth::create_account(state, &email, &password).await.map_err(|e| {
-        anyhow::anyhow!("cannot create the owner from SWITCHBOARD_OWNER_EMAIL/PASSWORD: {e:?}")
+        anyhow::anyhow!(
+            "cannot create the owner from SWITCHBOARD_OWNER_EMAIL/PASSWORD: {}",
+            e.message()
+        )
     })?;
     tracing::info!(%email, "owner account created");
     Ok(())

@@ -141,3 +141,35 @@ fn a_failed_run_exits_1() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("error: nope"), "{}", stdout(&o));
 }
+
+#[test]
+fn user_create_makes_the_owner_once() {
+    let dir = TempDir::new("user");
+    let data = dir.path().to_string_lossy().into_owned();
+    let o = switchboard(
+        &["user", "create", "--email", "owner@example.com", "--data-dir", &data],
+        &[("SWITCHBOARD_OWNER_PASSWORD", "long enough pw")],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("created account owner@example.com"));
+    let o = switchboard(
+        &[
+            "user",
+            "create",
+            "--email",
+            "owner@example.com",
+            "--password",
+            "long enough pw",
+            "--data-dir",
+            &data,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("an account with this email exists"));
+    let o = switchboard(
+        &["user", "create", "--email", "x@example.com", "--password", "short", "--data-dir", &data],
+        &[],
+    );
+    assert!(stderr(&o).contains("at least 8"), "{}", stderr(&o));
+}

@@ -43,6 +43,15 @@ pub async fn create_account(
     email: &str,
     password: &str,
 ) -> Result<UserRow, ApiError> {
+    create_account_in(state.runtime.store().as_ref(), email, password).await
+}
+
+/// [`create_account`] against a store directly (the `user create` command has no server).
+pub async fn create_account_in(
+    store: &dyn crate::store::Store,
+    email: &str,
+    password: &str,
+) -> Result<UserRow, ApiError> {
     let email = email.trim().to_owned();
     if !email.contains('@') || email.len() > 254 {
         return Err(ApiError::bad_request(
@@ -66,7 +75,7 @@ pub async fn create_account(
         role: "owner".into(),
         created_at: Utc::now(),
     };
-    if !state.runtime.store().create_user(&user, &hash).await? {
+    if !store.create_user(&user, &hash).await? {
         return Err(ApiError::conflict("email_taken", "an account with this email exists"));
     }
     Ok(user)
