@@ -32,6 +32,16 @@ pub struct AppState {
     pub cipher: crate::secrets::SecretCipher,
     /// The SHA-256 of `SWITCHBOARD_API_KEY`, if it was set.
     pub env_api_key_hash: Option<String>,
+    /// Renders the Prometheus metrics.
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+}
+
+/// `GET /metrics`: Prometheus text format.
+async fn metrics(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl axum::response::IntoResponse {
+    let body = state.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }
 
 /// The router.
@@ -40,6 +50,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(api::health::healthz))
         .route("/readyz", get(api::health::readyz))
+        .route("/metrics", get(metrics))
         .nest("/api/v1", api::router(state.clone()))
         .route("/hooks/resume/{token}", post(hooks::resume))
         .route("/hooks/{flow_id}", post(hooks::catch_async))

@@ -68,6 +68,7 @@ async fn ingest(
     query: Vec<(String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(String, Enqueued, Option<tokio::sync::oneshot::Receiver<SyncOutcome>>), ApiError> {
+    let arrived = std::time::Instant::now();
     let body = json_body::bytes(body)?;
     let store = state.runtime.store();
     let flow = store.get_flow(flow_id).await?.ok_or_else(|| {
@@ -119,9 +120,13 @@ async fn ingest(
         Ok(e) => e,
         Err(e) => {
             state.runtime.drop_waiter(&run_id);
+            metrics::counter!(crate::telemetry::WEBHOOKS, "outcome" => "rejected").increment(1);
             return Err(e.into());
         }
     };
+    metrics::histogram!(crate::telemetry::INGEST_SECONDS).record(arrived.elapsed().as_secs_f64());
+    let outcome = if matches!(enqueued, Enqueued::Created) { "accepted" } else { "duplicate" };
+    metrics::counter!(crate::telemetry::WEBHOOKS, "outcome" => outcome).increment(1);
     if let Enqueued::Existing { .. } = enqueued {
         state.runtime.drop_waiter(&run_id);
         return Ok((run_id, enqueued, None));

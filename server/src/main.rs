@@ -12,6 +12,7 @@ mod schedule;
 mod secrets;
 mod serve;
 mod store;
+mod telemetry;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

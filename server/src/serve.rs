@@ -155,6 +155,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             public_url,
         }),
         cipher,
+        metrics: crate::telemetry::install(),
         env_api_key_hash: std::env::var("SWITCHBOARD_API_KEY")
             .ok()
             .filter(|k| !k.is_empty())

@@ -353,6 +353,24 @@ async fn webhooks_async_sync_test_and_idempotency() {
         .await
         .unwrap();
     assert_eq!(r.json::<Value>().await.unwrap()["ok"], json!(true));
+
+    // Prometheus metrics (public, like /healthz) count what happened.
+    let metrics = switchboard_tests::anonymous_client()
+        .get(server.at("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for needle in [
+        "switchboard_runs_total{status=\"succeeded\"}",
+        "switchboard_webhooks_total{outcome=\"duplicate\"} 2",
+        "switchboard_webhook_ingest_seconds_bucket",
+        "switchboard_step_duration_seconds_count{piece=\"http\",status=\"succeeded\"}",
+    ] {
+        assert!(metrics.contains(needle), "missing {needle} in\n{metrics}");
+    }
 }
 
 #[tokio::test]

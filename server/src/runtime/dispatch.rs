@@ -102,6 +102,10 @@ pub(super) async fn housekeeping(rt: Runtime) {
             _ = shutdown.changed() => return,
         }
         super::scheduler::tick(&rt).await;
+        if let Ok(depth) = rt.inner.store.queue_depth().await {
+            metrics::gauge!(crate::telemetry::QUEUE_DEPTH).set(depth as f64);
+        }
+        metrics::gauge!(crate::telemetry::IN_FLIGHT).set(rt.in_flight() as f64);
         match rt.inner.store.wake_due(Utc::now()).await {
             Ok(n) if n > 0 => rt.poke(),
             Ok(_) => {}

@@ -99,6 +99,7 @@ pub(super) async fn execute(rt: &Runtime, run: ClaimedRun) {
     )
     .await;
 
+    record_metrics(&compiled, &record);
     if run.version.is_none() {
         save_samples(rt, &run.flow_id, &record).await;
     }
@@ -109,6 +110,29 @@ pub(super) async fn execute(rt: &Runtime, run: ClaimedRun) {
     }
     if rt.inner.waiters.is_waiting(&run.id) {
         rt.inner.waiters.answer(&run.id, SyncOutcome::Ended(Box::new(record)));
+    }
+}
+
+/// Runs by status, and each top-level step's duration by piece (control steps by type).
+fn record_metrics(flow: &switchboard_engine::CompiledFlow, record: &RunRecord) {
+    let status = serde_json::to_value(record.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    metrics::counter!(crate::telemetry::RUNS, "status" => status).increment(1);
+    for step in &flow.flow().steps {
+        let Some(r) = record.steps.get(step.id()) else { continue };
+        if r.attempts == 0 {
+            continue;
+        }
+        let piece = match &step.kind {
+            switchboard_engine::flow::StepKind::Action(a) => a.piece.clone(),
+            other => other.type_name().to_owned(),
+        };
+        let status =
+            if r.status == switchboard_engine::StepStatus::Failed { "failed" } else { "succeeded" };
+        metrics::histogram!(crate::telemetry::STEP_SECONDS, "piece" => piece, "status" => status)
+            .record(r.duration_ms / 1000.0);
     }
 }
 
