@@ -43,6 +43,15 @@ pub struct ServeArgs {
     /// Schedule fire times missed while the server was down: `once` (fire the latest one) or `skip`.
     #[arg(long, env = "SWITCHBOARD_MISSED_SCHEDULES", default_value = "once", value_parser = parse_catch_up)]
     pub missed_schedules: crate::schedule::CatchUp,
+    /// Finished runs older than this are deleted (e.g. `30d`).
+    #[arg(long, env = "SWITCHBOARD_RETENTION_AGE", default_value = "30d", value_parser = humantime::parse_duration)]
+    pub retention_age: Duration,
+    /// At most this many finished runs are kept per flow (default: no count limit).
+    #[arg(long, env = "SWITCHBOARD_RETENTION_RUNS_PER_FLOW")]
+    pub retention_runs_per_flow: Option<u32>,
+    /// How often retention runs.
+    #[arg(long, env = "SWITCHBOARD_RETENTION_EVERY", default_value = "10m", value_parser = humantime::parse_duration)]
+    pub retention_every: Duration,
     /// Log as JSON lines.
     #[arg(long, env = "SWITCHBOARD_LOG_JSON")]
     pub log_json: bool,
@@ -144,6 +153,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             lease: args.lease,
             resume_base_url: Some(format!("{}/hooks/resume", public_url.trim_end_matches('/'))),
             catch_up: args.missed_schedules,
+            retention_age: args.retention_age,
+            retention_runs_per_flow: args.retention_runs_per_flow,
+            retention_every: args.retention_every,
         },
     )
     .await;

@@ -727,3 +727,44 @@ async fn schedules_fire_and_bad_schedules_are_refused() {
     }
     panic!("the interval schedule did not fire twice in 10 s");
 }
+
+#[tokio::test]
+async fn retention_keeps_the_newest_runs_per_flow() {
+    let dir = TempDir::new("retention");
+    let server = Server::start(
+        dir.path(),
+        &["--retention-runs-per-flow", "3", "--retention-every", "300ms"],
+        &[],
+    );
+    let client = http_client();
+    let sink = sink().await;
+    let id = create_published(&client, &server, &flow_doc(&sink.uri())).await;
+    let mut last = String::new();
+    for i in 0..6 {
+        let r = client
+            .post(server.at(&format!("/hooks/{id}/sync")))
+            .json(&json!({ "qualified": true, "from": i.to_string() }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let runs: Value = client
+            .get(server.at(&format!("/api/v1/runs?flow_id={id}&limit=1")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        last = runs["runs"][0]["run_id"].as_str().unwrap().to_owned();
+    }
+    for _ in 0..100 {
+        let runs = all_runs(&client, &server, &id).await;
+        if runs.len() == 3 {
+            assert!(runs.iter().any(|r| r["run_id"] == json!(last)), "the newest run was pruned");
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("retention did not prune to 3 runs");
+}

@@ -96,6 +96,7 @@ pub(super) async fn housekeeping(rt: Runtime) {
     let renew_every = (rt.inner.config.lease / 3).max(Duration::from_secs(1));
     let mut last_renew = tokio::time::Instant::now();
     let mut last_reap = tokio::time::Instant::now();
+    let mut last_prune: Option<tokio::time::Instant> = None;
     loop {
         tokio::select! {
             _ = tick.tick() => {}
@@ -122,6 +123,17 @@ pub(super) async fn housekeeping(rt: Runtime) {
                 .await
             {
                 tracing::warn!("renewing leases failed: {e}");
+            }
+        }
+        if last_prune.is_none_or(|t| t.elapsed() >= rt.inner.config.retention_every) {
+            last_prune = Some(tokio::time::Instant::now());
+            let cutoff = Utc::now()
+                - chrono::Duration::from_std(rt.inner.config.retention_age)
+                    .unwrap_or(chrono::Duration::MAX);
+            match rt.inner.store.prune_runs(cutoff, rt.inner.config.retention_runs_per_flow).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("retention deleted {n} finished runs"),
+                Err(e) => tracing::warn!("retention failed: {e}"),
             }
         }
         if last_reap.elapsed() >= Duration::from_secs(10) {

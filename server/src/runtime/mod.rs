@@ -42,6 +42,12 @@ pub struct RuntimeConfig {
     pub resume_base_url: Option<String>,
     /// What a schedule does about fire times missed while the server was down.
     pub catch_up: crate::schedule::CatchUp,
+    /// Finished runs older than this are deleted.
+    pub retention_age: Duration,
+    /// At most this many finished runs are kept per flow.
+    pub retention_runs_per_flow: Option<u32>,
+    /// How often retention runs.
+    pub retention_every: Duration,
 }
 
 impl Default for RuntimeConfig {
@@ -52,6 +58,9 @@ impl Default for RuntimeConfig {
             lease: Duration::from_secs(30),
             resume_base_url: None,
             catch_up: crate::schedule::CatchUp::Once,
+            retention_age: Duration::from_secs(30 * 86_400),
+            retention_runs_per_flow: None,
+            retention_every: Duration::from_secs(600),
         }
     }
 }

@@ -437,6 +437,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// The account an API key belongs to.
     async fn api_key_user(&self, token_hash: &str) -> Result<Option<UserRow>, StoreError>;
+    /// Deletes finished runs (and their journals) that ended before `finished_before`, and beyond
+    /// the newest `keep_per_flow` finished runs of each flow. Returns how many were deleted.
+    async fn prune_runs(
+        &self,
+        finished_before: DateTime<Utc>,
+        keep_per_flow: Option<u32>,
+    ) -> Result<u64, StoreError>;
     /// How many runs are queued.
     async fn queue_depth(&self) -> Result<i64, StoreError>;
 }

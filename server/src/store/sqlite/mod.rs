@@ -290,6 +290,13 @@ impl Store for SqliteStore {
     async fn api_key_user(&self, token_hash: &str) -> Result<Option<UserRow>, StoreError> {
         self.api_key_user_impl(token_hash).await
     }
+    async fn prune_runs(
+        &self,
+        finished_before: DateTime<Utc>,
+        keep_per_flow: Option<u32>,
+    ) -> Result<u64, StoreError> {
+        self.prune_runs_impl(finished_before, keep_per_flow).await
+    }
     async fn queue_depth(&self) -> Result<i64, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'queued'")
             .fetch_one(&self.reader)

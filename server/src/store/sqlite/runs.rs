@@ -473,4 +473,37 @@ impl SqliteStore {
     ) -> Result<Vec<(String, StepRecord)>, StoreError> {
         self.run_steps_from(id, &self.reader).await
     }
+
+    pub(super) async fn prune_runs_impl(
+        &self,
+        finished_before: DateTime<Utc>,
+        keep_per_flow: Option<u32>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let by_age = sqlx::query(
+            "DELETE FROM runs WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < ?",
+        )
+        .bind(ts(finished_before))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let by_count = match keep_per_flow {
+            Some(keep) => {
+                sqlx::query(
+                    "DELETE FROM runs WHERE id IN (
+                       SELECT id FROM (
+                         SELECT id, ROW_NUMBER() OVER (PARTITION BY flow_id ORDER BY created_at DESC, id DESC) AS n
+                         FROM runs WHERE status IN ('succeeded', 'failed', 'cancelled'))
+                       WHERE n > ?)",
+                )
+                .bind(i64::from(keep))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+            }
+            None => 0,
+        };
+        tx.commit().await?;
+        Ok(by_age + by_count)
+    }
 }
