@@ -768,3 +768,115 @@ async fn retention_keeps_the_newest_runs_per_flow() {
     }
     panic!("retention did not prune to 3 runs");
 }
+
+#[tokio::test]
+async fn error_flows_and_per_flow_concurrency() {
+    let slow = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/slow"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({}))
+                .set_delay(Duration::from_millis(250)),
+        )
+        .mount(&slow)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/broken"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({ "message": "bad email" })))
+        .mount(&slow)
+        .await;
+    let dir = TempDir::new("errorflow");
+    let server = Server::start(dir.path(), &[], &[]);
+    let client = http_client();
+
+    // The alert flow records what failed.
+    let alert = create_published(&client, &server, &json!({
+        "schema_version": 1, "name": "alert",
+        "trigger": { "id": "failure", "piece": "webhook", "trigger": "catch" },
+        "steps": [{ "id": "note", "type": "set", "values": { "text": "{{ trigger.body.flow_name }} failed: {{ trigger.body.error.message }}" } }],
+        "edges": [{ "from": "failure", "to": "note" }]
+    })).await;
+    let failing = create_published(&client, &server, &json!({
+        "schema_version": 1, "name": "CRM sync",
+        "trigger": { "id": "hook", "piece": "webhook", "trigger": "catch" },
+        "steps": [{ "id": "push", "type": "action", "piece": "http", "action": "request", "props": { "method": "POST", "url": format!("{}/broken", slow.uri()) } }],
+        "edges": [{ "from": "hook", "to": "push" }],
+        "settings": { "error_flow": alert }
+    })).await;
+    let r: Value = client
+        .post(server.at(&format!("/hooks/{failing}")))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        wait_for_run(&client, &server, r["run_id"].as_str().unwrap()).await["status"],
+        json!("failed")
+    );
+    let mut alerted = None;
+    for _ in 0..100 {
+        let runs = all_runs(&client, &server, &alert).await;
+        if let Some(run) = runs.first() {
+            alerted = Some(wait_for_run(&client, &server, run["run_id"].as_str().unwrap()).await);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let alerted = alerted.expect("the error flow ran");
+    let text = alerted["steps"]["note"]["output"]["text"].as_str().unwrap().to_owned();
+    assert!(
+        text.starts_with("CRM sync failed: step `push` failed:") && text.contains("bad email"),
+        "{text}"
+    );
+
+    // settings.concurrency = 1: runs of the flow never overlap.
+    let sequential = create_published(&client, &server, &json!({
+        "schema_version": 1, "name": "one at a time",
+        "trigger": { "id": "hook", "piece": "webhook", "trigger": "catch" },
+        "steps": [{ "id": "call", "type": "action", "piece": "http", "action": "request", "props": { "method": "POST", "url": format!("{}/slow", slow.uri()) } }],
+        "edges": [{ "from": "hook", "to": "call" }],
+        "settings": { "concurrency": 1 }
+    })).await;
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        let r: Value = client
+            .post(server.at(&format!("/hooks/{sequential}")))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        ids.push(r["run_id"].as_str().unwrap().to_owned());
+    }
+    let mut spans = Vec::new();
+    for id in &ids {
+        let run = wait_for_run(&client, &server, id).await;
+        let step = &run["steps"]["call"];
+        let start = step["started_at"].as_str().unwrap().to_owned();
+        spans.push((start, step["duration_ms"].as_f64().unwrap()));
+    }
+    spans.sort_by(|a, b| a.0.cmp(&b.0));
+    for pair in spans.windows(2) {
+        let a = chrono_ms(&pair[0].0);
+        let b = chrono_ms(&pair[1].0);
+        assert!(b >= a + pair[0].1 - 1.0, "runs overlapped: {spans:?}");
+    }
+}
+
+/// Milliseconds since the epoch of an RFC 3339 timestamp (no date crate needed for a test).
+fn chrono_ms(s: &str) -> f64 {
+    let (date, time) = s.split_once('T').unwrap();
+    let day: f64 = date.rsplit('-').next().unwrap().parse().unwrap();
+    let time = time.trim_end_matches('Z');
+    let mut parts = time.split(':');
+    let h: f64 = parts.next().unwrap().parse().unwrap();
+    let m: f64 = parts.next().unwrap().parse().unwrap();
+    let sec: f64 = parts.next().unwrap().parse().unwrap();
+    (((day * 24.0 + h) * 60.0 + m) * 60.0 + sec) * 1000.0
+}

@@ -40,15 +40,16 @@ pub(super) async fn execute(rt: &Runtime, run: ClaimedRun) {
             return;
         }
     };
-    let _limit = match rt.inner.flows.limit(&compiled, &run.flow_id) {
-        Some(sem) => sem.acquire_owned().await.ok(),
-        None => None,
-    };
-
+    // Registered before waiting for the flow's concurrency limit, so the lease keeps being renewed.
     let (cancel_tx, cancel_rx) = watch::channel(false);
     if let Ok(mut running) = rt.inner.running.lock() {
         running.insert(run.id.clone(), cancel_tx);
     }
+    let _limit = match rt.inner.flows.limit(&compiled, &run.flow_id) {
+        Some(sem) => sem.acquire_owned().await.ok(),
+        None => None,
+    };
+    let started_at = Utc::now();
     let respond_rt = rt.clone();
     let respond_id = run.id.clone();
     let env = RunEnv {
