@@ -52,6 +52,10 @@ pub struct ServeArgs {
     /// How often retention runs.
     #[arg(long, env = "SWITCHBOARD_RETENTION_EVERY", default_value = "10m", value_parser = humantime::parse_duration)]
     pub retention_every: Duration,
+    /// Deploys a flow at start: `ID=FILE` creates (or updates) the flow with that id from the
+    /// document, publishes it if it changed, and enables it. Repeatable.
+    #[arg(long = "deploy", value_name = "ID=FILE")]
+    pub deploy: Vec<String>,
     /// Log as JSON lines.
     #[arg(long, env = "SWITCHBOARD_LOG_JSON")]
     pub log_json: bool,
@@ -174,6 +178,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .map(|k| crate::secrets::token_hash(&k)),
     };
     create_owner_from_env(&state).await?;
+    for spec in &args.deploy {
+        deploy(&state, spec).await?;
+    }
     tracing::info!(%addr, data_dir = %args.data.data_dir.display(), "switchboard listening");
     // A fixed line on stdout, for scripts and tests that start the server on port 0.
     println!("switchboard listening on http://{addr}");
@@ -205,6 +212,36 @@ async fn create_owner_from_env(state: &AppState) -> anyhow::Result<()> {
         )
     })?;
     tracing::info!(%email, "owner account created");
+    Ok(())
+}
+
+/// `--deploy ID=FILE`: the flow with that id ends up published and enabled with the file's content.
+async fn deploy(state: &AppState, spec: &str) -> anyhow::Result<()> {
+    let (id, file) = spec.split_once('=').ok_or_else(|| anyhow::anyhow!("--deploy `{spec}`: write ID=FILE"))?;
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        anyhow::bail!("--deploy `{spec}`: the id must be 1-64 letters, digits, `-` or `_` (it is part of the webhook URL)");
+    }
+    let text = std::fs::read_to_string(file).with_context(|| format!("--deploy: cannot read {file}"))?;
+    let flow = switchboard_engine::parse_flow(&text).map_err(|e| anyhow::anyhow!("--deploy {file}: {e}"))?;
+    let problems = state.runtime.engine().validate(&flow);
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow::bail!("--deploy {file}: the flow is invalid:\n  {}", list.join("\n  "));
+    }
+    let document = serde_json::to_value(&flow)?;
+    let store = state.runtime.store();
+    let row = match store.get_flow(id).await? {
+        None => store.create_flow(id, &document, None).await?,
+        Some(row) if row.draft != document => {
+            store.update_draft(id, &document, None).await?.ok_or_else(|| anyhow::anyhow!("flow {id} vanished"))?
+        }
+        Some(row) => row,
+    };
+    if row.published_version.is_none() || row.draft_changed {
+        store.publish(id).await?;
+    }
+    store.set_enabled(id, true).await?;
+    tracing::info!(flow = id, file, "deployed");
     Ok(())
 }
 
