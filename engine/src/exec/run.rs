@@ -351,33 +351,7 @@ impl<'a> RunCtx<'a> {
             }
 
             loop {
-                while let Some(i) = ready.pop_front() {
-                    if result.failure.is_some() || self.halted() {
-                        continue;
-                    }
-                    state[i] = NodeState::Started;
-                    match self.start(graph, i, &scope, &prefix) {
-                        Started::Done(done) => finished.push_back((i, *done)),
-                        Started::Pending(fut) => inflight.push(fut),
-                    }
-                    while let Some((j, done)) = finished.pop_front() {
-                        self.finish(
-                            graph,
-                            j,
-                            done,
-                            &scope,
-                            &prefix,
-                            top,
-                            &mut state,
-                            &mut ready,
-                            &mut finished,
-                            &mut result,
-                        )
-                        .await;
-                    }
-                }
-                let Some((i, done)) = inflight.next().await else { break };
-                finished.push_back((i, done));
+                // Finishing a node may make others ready (or skip them): settle those first.
                 while let Some((j, done)) = finished.pop_front() {
                     self.finish(
                         graph,
@@ -393,6 +367,19 @@ impl<'a> RunCtx<'a> {
                     )
                     .await;
                 }
+                if let Some(i) = ready.pop_front() {
+                    if result.failure.is_some() || self.halted() {
+                        continue;
+                    }
+                    state[i] = NodeState::Started;
+                    match self.start(graph, i, &scope, &prefix) {
+                        Started::Done(done) => finished.push_back((i, *done)),
+                        Started::Pending(fut) => inflight.push(fut),
+                    }
+                    continue;
+                }
+                let Some((i, done)) = inflight.next().await else { break };
+                finished.push_back((i, done));
             }
 
             // A failure or a stop leaves steps that never started: record them as skipped.
