@@ -489,9 +489,12 @@ impl switchboard_engine::exec::Subflows for EchoSubflows {
         flow: &'a str,
         input: Value,
         wait: bool,
+        key: &'a str,
     ) -> switchboard_engine::piece::BoxFuture<'a, Result<Value, switchboard_engine::StepError>>
     {
-        Box::pin(async move { Ok(json!({ "flow": flow, "input": input, "waited": wait })) })
+        Box::pin(
+            async move { Ok(json!({ "flow": flow, "input": input, "waited": wait, "key": key })) },
+        )
     }
 }
 
@@ -506,7 +509,7 @@ async fn subflow_calls_the_host() {
     let r = run_with(&engine, f, json!({ "p": "+1555" }), &env).await;
     assert_eq!(
         output(&r, "sub"),
-        json!({ "flow": "enrich", "input": { "phone": "+1555" }, "waited": true })
+        json!({ "flow": "enrich", "input": { "phone": "+1555" }, "waited": true, "key": format!("{}:sub", r.run_id) })
     );
     // Without a host that runs subflows the step fails clearly.
     let f = flow(

@@ -880,3 +880,35 @@ fn chrono_ms(s: &str) -> f64 {
     let sec: f64 = parts.next().unwrap().parse().unwrap();
     (((day * 24.0 + h) * 60.0 + m) * 60.0 + sec) * 1000.0
 }
+
+#[tokio::test]
+async fn subflows_run_as_their_own_runs() {
+    let dir = TempDir::new("subflow");
+    let server = Server::start(dir.path(), &[], &[]);
+    let client = http_client();
+    let child = create_published(&client, &server, &json!({
+        "schema_version": 1, "name": "normalise phone",
+        "trigger": { "id": "input", "piece": "manual", "trigger": "run" },
+        "steps": [{ "id": "out", "type": "set", "values": { "phone": "{{ e164(trigger.body.phone, \"DE\") }}" } }],
+        "edges": [{ "from": "input", "to": "out" }]
+    })).await;
+    let parent = create_published(&client, &server, &json!({
+        "schema_version": 1, "name": "parent",
+        "trigger": { "id": "hook", "piece": "webhook", "trigger": "catch" },
+        "steps": [
+            { "id": "clean", "type": "subflow", "flow": child, "input": { "phone": "{{ trigger.body.phone }}" } },
+            { "id": "answer", "type": "respond", "body": { "phone": "{{ steps.clean.phone }}" } }
+        ],
+        "edges": [{ "from": "hook", "to": "clean" }, { "from": "clean", "to": "answer" }]
+    })).await;
+    let r = client
+        .post(server.at(&format!("/hooks/{parent}/sync")))
+        .json(&json!({ "phone": "0151 1234 5678" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap(), json!({ "phone": "+4915112345678" }));
+    // The child ran as a run of its own.
+    assert_eq!(all_runs(&client, &server, &child).await.len(), 1);
+}

@@ -78,11 +78,14 @@ impl Journal for MemoryJournal {
 pub trait Subflows: Send + Sync {
     /// Runs flow `flow` with `input` as its trigger body. With `wait`, returns the called flow's output
     /// (see [`super::RunRecord::output`]); without, returns once it is queued (e.g. `{ "run_id" }`).
+    /// `idempotency_key` (run id + step path) is the same when the step runs again after a crash:
+    /// the host must not start a second run for it.
     fn run<'a>(
         &'a self,
         flow: &'a str,
         input: serde_json::Value,
         wait: bool,
+        idempotency_key: &'a str,
     ) -> BoxFuture<'a, Result<serde_json::Value, StepError>>;
 }
 
@@ -96,6 +99,7 @@ impl Subflows for NoSubflows {
         flow: &'a str,
         _: serde_json::Value,
         _: bool,
+        _: &'a str,
     ) -> BoxFuture<'a, Result<serde_json::Value, StepError>> {
         Box::pin(async move {
             Err(StepError::new(

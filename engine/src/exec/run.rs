@@ -958,7 +958,8 @@ impl<'a> RunCtx<'a> {
                         action.run(&ctx, input.clone()).await
                     }
                     StepBody::Subflow { flow, wait, .. } => {
-                        self.env.subflows.run(flow, input.clone(), *wait).await
+                        let key = format!("{}:{path}", self.req.run_id);
+                        self.env.subflows.run(flow, input.clone(), *wait, &key).await
                     }
                     _ => Err(StepError::new(ErrorKind::Other, "internal: not an action")),
                 }

@@ -55,6 +55,10 @@ pub(super) async fn execute(rt: &Runtime, run: ClaimedRun) {
     let env = RunEnv {
         journal: journal::StoreJournal::new(rt),
         connections: rt.inner.connections.clone(),
+        subflows: Arc::new(super::subflows::ServerSubflows {
+            rt: rt.clone(),
+            parent_run: run.id.clone(),
+        }),
         on_respond: Some(Arc::new(move |r: &Response| {
             respond_rt.inner.waiters.answer(&respond_id, SyncOutcome::Responded(r.clone()));
         })),

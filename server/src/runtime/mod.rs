@@ -13,6 +13,7 @@ mod flows;
 mod ingest;
 mod journal;
 mod scheduler;
+mod subflows;
 mod waiters;
 
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use switchboard_engine::Engine;
+use switchboard_engine::exec::Subflows;
 use tokio::sync::{Notify, mpsc, watch};
 
 pub use connections::StoreConnections;
