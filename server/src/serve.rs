@@ -217,12 +217,20 @@ async fn create_owner_from_env(state: &AppState) -> anyhow::Result<()> {
 
 /// `--deploy ID=FILE`: the flow with that id ends up published and enabled with the file's content.
 async fn deploy(state: &AppState, spec: &str) -> anyhow::Result<()> {
-    let (id, file) = spec.split_once('=').ok_or_else(|| anyhow::anyhow!("--deploy `{spec}`: write ID=FILE"))?;
-    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        anyhow::bail!("--deploy `{spec}`: the id must be 1-64 letters, digits, `-` or `_` (it is part of the webhook URL)");
+    let (id, file) =
+        spec.split_once('=').ok_or_else(|| anyhow::anyhow!("--deploy `{spec}`: write ID=FILE"))?;
+    if id.is_empty()
+        || id.len() > 64
+        || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        anyhow::bail!(
+            "--deploy `{spec}`: the id must be 1-64 letters, digits, `-` or `_` (it is part of the webhook URL)"
+        );
     }
-    let text = std::fs::read_to_string(file).with_context(|| format!("--deploy: cannot read {file}"))?;
-    let flow = switchboard_engine::parse_flow(&text).map_err(|e| anyhow::anyhow!("--deploy {file}: {e}"))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("--deploy: cannot read {file}"))?;
+    let flow = switchboard_engine::parse_flow(&text)
+        .map_err(|e| anyhow::anyhow!("--deploy {file}: {e}"))?;
     let problems = state.runtime.engine().validate(&flow);
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -232,9 +240,10 @@ async fn deploy(state: &AppState, spec: &str) -> anyhow::Result<()> {
     let store = state.runtime.store();
     let row = match store.get_flow(id).await? {
         None => store.create_flow(id, &document, None).await?,
-        Some(row) if row.draft != document => {
-            store.update_draft(id, &document, None).await?.ok_or_else(|| anyhow::anyhow!("flow {id} vanished"))?
-        }
+        Some(row) if row.draft != document => store
+            .update_draft(id, &document, None)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("flow {id} vanished"))?,
         Some(row) => row,
     };
     if row.published_version.is_none() || row.draft_changed {
