@@ -137,6 +137,44 @@ async fn ingest(
 type QueryPairs = Query<Vec<(String, String)>>;
 
 /// `POST /hooks/{flow_id}`: 202 `{ "run_id" }` once the run is durably stored.
+#[utoipa::path(
+    post,
+    path = "/hooks/{flow_id}",
+    tag = "webhooks",
+    operation_id = "catchWebhook",
+    summary = "Start a run",
+    description = "Public. Starts a run of the flow's published version with the request as its \
+        trigger event, and answers 202 as soon as the event and the queued run are durably \
+        stored. The flow must be published and enabled.",
+    params(
+        ("flow_id" = String, Path, description = "The flow's id (see its `webhook_urls`)."),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "Deduplicates deliveries: a request whose key was already seen for this flow starts no run. Without it, the trigger's `dedupe_key` setting applies."),
+        ("query" = Option<HashMap<String, String>>, Query, style = Form, explode, description = "Any query parameters: they become `trigger.query` (a repeated parameter becomes an array)."),
+    ),
+    request_body(
+        description = "Any body, optional. The `webhook` trigger parses JSON (`application/json`, \
+            `*/*+json`) as JSON, a form as an object, anything else as text (base64 when not \
+            UTF-8); it becomes `trigger.body`, and the headers, query parameters and method \
+            become `trigger.headers`, `trigger.query` and `trigger.method`.",
+        content(
+            ("application/json"),
+            ("application/x-www-form-urlencoded"),
+            ("text/plain"),
+            ("*/*"),
+        ),
+    ),
+    responses(
+        (status = 202, description = "Stored; the run is queued.", body = crate::api::openapi::schemas::WebhookAccepted),
+        (status = 200, description = "No run started: a duplicate delivery (`duplicate`), or a request the trigger ignores (`ignored`).", body = crate::api::openapi::schemas::AsyncHookOk),
+        (status = 400, description = "`malformed_body`: the trigger could not parse the body (e.g. invalid JSON with a JSON content type); or `unreadable_body`.", body = crate::api::openapi::schemas::ApiError),
+        (status = 401, description = "`unauthorized`: the flow's webhook authentication (header secret or HTTP basic auth) failed; no run starts.", body = crate::api::openapi::schemas::ApiError),
+        (status = 404, description = "`flow_not_found`, or `flow_not_enabled`: publish and enable the flow, or use `/hooks/{flow_id}/test`.", body = crate::api::openapi::schemas::ApiError),
+        (status = 413, description = "`body_too_large`: the body is larger than the configured limit.", body = crate::api::openapi::schemas::ApiError),
+        (status = 415, description = "`unsupported_content_type`: the flow's trigger does not accept this content type.", body = crate::api::openapi::schemas::ApiError),
+        (status = 422, description = "`flow_invalid`: the flow's published version does not compile.", body = crate::api::openapi::schemas::ApiError),
+        (status = 503, description = "`store_unavailable`, or `not_stored`: nothing was stored; retry the request.", body = crate::api::openapi::schemas::ApiError),
+    ),
+)]
 pub async fn catch_async(
     State(state): State<AppState>,
     Path(flow_id): Path<String>,
@@ -165,6 +203,49 @@ fn ignored_or(e: ApiError) -> Response {
 }
 
 /// `POST /hooks/{flow_id}/sync`: answers with the `respond` step's response, or the run's output.
+#[utoipa::path(
+    post,
+    path = "/hooks/{flow_id}/sync",
+    tag = "webhooks",
+    operation_id = "catchWebhookSync",
+    summary = "Start a run and wait for its answer",
+    description = "Public. Like `POST /hooks/{flow_id}`, then waits: answers with the response of \
+        the flow's `respond` step as soon as one runs (any status, see `default`), otherwise with \
+        the run's result when it ends (200 succeeded, 202 paused, 500 failed or cancelled). The \
+        flow must be published and enabled.",
+    params(
+        ("flow_id" = String, Path, description = "The flow's id (see its `webhook_urls`)."),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "Deduplicates deliveries: a request whose key was already seen for this flow starts no run. Without it, the trigger's `dedupe_key` setting applies."),
+        ("query" = Option<HashMap<String, String>>, Query, style = Form, explode, description = "Any query parameters: they become `trigger.query` (a repeated parameter becomes an array)."),
+    ),
+    request_body(
+        description = "Any body, optional. The `webhook` trigger parses JSON (`application/json`, \
+            `*/*+json`) as JSON, a form as an object, anything else as text (base64 when not \
+            UTF-8); it becomes `trigger.body`, and the headers, query parameters and method \
+            become `trigger.headers`, `trigger.query` and `trigger.method`.",
+        content(
+            ("application/json"),
+            ("application/x-www-form-urlencoded"),
+            ("text/plain"),
+            ("*/*"),
+        ),
+    ),
+    responses(
+        (status = 200, description = "The run succeeded without a `respond` step; or a duplicate delivery whose first run has not answered; or a request the trigger ignores. (A `respond` step answering 200 is described under `default`.)", body = crate::api::openapi::schemas::SyncHookOk),
+        (status = 202, description = "The run paused (a `delay` or `wait` step) before answering.", body = crate::api::openapi::schemas::SyncRunResult),
+        (status = 500, description = "The run failed or was cancelled before answering.", body = crate::api::openapi::schemas::SyncRunResult),
+        (status = 400, description = "`malformed_body`: the trigger could not parse the body (e.g. invalid JSON with a JSON content type); or `unreadable_body`.", body = crate::api::openapi::schemas::ApiError),
+        (status = 401, description = "`unauthorized`: the flow's webhook authentication (header secret or HTTP basic auth) failed; no run starts.", body = crate::api::openapi::schemas::ApiError),
+        (status = 404, description = "`flow_not_found`, or `flow_not_enabled`: publish and enable the flow, or use `/hooks/{flow_id}/test`.", body = crate::api::openapi::schemas::ApiError),
+        (status = 413, description = "`body_too_large`: the body is larger than the configured limit.", body = crate::api::openapi::schemas::ApiError),
+        (status = 415, description = "`unsupported_content_type`: the flow's trigger does not accept this content type.", body = crate::api::openapi::schemas::ApiError),
+        (status = 422, description = "`flow_invalid`: the flow's published version does not compile.", body = crate::api::openapi::schemas::ApiError),
+        (status = 503, description = "`store_unavailable`, or `not_stored`: nothing was stored; retry the request.", body = crate::api::openapi::schemas::ApiError),
+        (status = 504, description = "`timeout`: the flow did not answer within the sync timeout (`--sync-timeout`); the run goes on.", body = crate::api::openapi::schemas::ApiError),
+        (status = "default", description = "A `respond` step's answer (also to a duplicate delivery, once the first run has answered): the status, headers and body the flow set. A text body is `text/plain; charset=utf-8` unless the flow set a content type; any other body is JSON.",
+            content((serde_json::Value = "application/json"), (String = "text/plain; charset=utf-8"), ("*/*"))),
+    ),
+)]
 pub async fn catch_sync(
     State(state): State<AppState>,
     Path(flow_id): Path<String>,
@@ -185,6 +266,47 @@ pub async fn catch_sync(
 }
 
 /// `POST /hooks/{flow_id}/test`: runs the draft, answers with the whole run record.
+#[utoipa::path(
+    post,
+    path = "/hooks/{flow_id}/test",
+    tag = "webhooks",
+    operation_id = "catchWebhookTest",
+    summary = "Test-run the draft",
+    description = "Public. Runs the flow's draft (published or not, enabled or not) with the \
+        request as its trigger event, waits for it to end or pause, and answers with the whole \
+        run record. The steps' outputs become the flow's sample data.",
+    params(
+        ("flow_id" = String, Path, description = "The flow's id (see its `webhook_urls`)."),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "Deduplicates deliveries: a request whose key was already seen for this flow starts no run. Without it, the trigger's `dedupe_key` setting applies."),
+        ("query" = Option<HashMap<String, String>>, Query, style = Form, explode, description = "Any query parameters: they become `trigger.query` (a repeated parameter becomes an array)."),
+    ),
+    request_body(
+        description = "Any body, optional. The `webhook` trigger parses JSON (`application/json`, \
+            `*/*+json`) as JSON, a form as an object, anything else as text (base64 when not \
+            UTF-8); it becomes `trigger.body`, and the headers, query parameters and method \
+            become `trigger.headers`, `trigger.query` and `trigger.method`.",
+        content(
+            ("application/json"),
+            ("application/x-www-form-urlencoded"),
+            ("text/plain"),
+            ("*/*"),
+        ),
+    ),
+    responses(
+        (status = 200, description = "The test run ended or paused: its record. Or a duplicate delivery whose first run has not answered, or a request the trigger ignores.", body = crate::api::openapi::schemas::TestHookOk),
+        (status = 202, description = "The run ended but its record could not be read back in time: read it with `GET /api/v1/runs/{id}`.", body = crate::api::openapi::schemas::StillRunning),
+        (status = 400, description = "`malformed_body`: the trigger could not parse the body (e.g. invalid JSON with a JSON content type); or `unreadable_body`.", body = crate::api::openapi::schemas::ApiError),
+        (status = 401, description = "`unauthorized`: the flow's webhook authentication (header secret or HTTP basic auth) failed; no run starts.", body = crate::api::openapi::schemas::ApiError),
+        (status = 404, description = "`flow_not_found`; or `run_not_found` when reading the record back.", body = crate::api::openapi::schemas::ApiError),
+        (status = 413, description = "`body_too_large`: the body is larger than the configured limit.", body = crate::api::openapi::schemas::ApiError),
+        (status = 415, description = "`unsupported_content_type`: the flow's trigger does not accept this content type.", body = crate::api::openapi::schemas::ApiError),
+        (status = 422, description = "`flow_invalid`: the flow's draft does not compile.", body = crate::api::openapi::schemas::ApiError),
+        (status = 503, description = "`store_unavailable`, or `not_stored`: nothing was stored; retry the request.", body = crate::api::openapi::schemas::ApiError),
+        (status = 504, description = "`timeout`: the flow did not answer within the sync timeout (`--sync-timeout`); the run goes on.", body = crate::api::openapi::schemas::ApiError),
+        (status = "default", description = "A `respond` step's answer (also to a duplicate delivery, once the first run has answered): the status, headers and body the flow set. A text body is `text/plain; charset=utf-8` unless the flow set a content type; any other body is JSON.",
+            content((serde_json::Value = "application/json"), (String = "text/plain; charset=utf-8"), ("*/*"))),
+    ),
+)]
 pub async fn catch_test(
     State(state): State<AppState>,
     Path(flow_id): Path<String>,
@@ -292,6 +414,28 @@ async fn existing_answer(state: &AppState, run_id: &str) -> Response {
 }
 
 /// `POST /hooks/resume/{token}`: the body becomes the waiting step's output.
+#[utoipa::path(
+    post,
+    path = "/hooks/resume/{token}",
+    tag = "webhooks",
+    operation_id = "resumeRun",
+    summary = "Resume a waiting run",
+    description = "Public. Resumes the paused run whose `wait` step has this resume token (its \
+        `pauses[].resume_token`); the body becomes the step's output.",
+    params(("token" = String, Path, description = "The `wait` step's resume token.")),
+    request_body(
+        description = "Optional. A JSON body (a content type containing `json`) becomes the step's \
+            output as is; any other body becomes `{ \"body\": \"<text>\" }`; no body becomes `{}`.",
+        content(("application/json"), ("*/*")),
+    ),
+    responses(
+        (status = 202, description = "The run resumes.", body = crate::api::openapi::schemas::Resumed),
+        (status = 400, description = "`malformed_json`: a JSON content type with a body that is not JSON; or `unreadable_body`.", body = crate::api::openapi::schemas::ApiError),
+        (status = 404, description = "`nothing_waiting`: no paused run waits on this token.", body = crate::api::openapi::schemas::ApiError),
+        (status = 413, description = "`body_too_large`: the body is larger than the configured limit.", body = crate::api::openapi::schemas::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = crate::api::openapi::schemas::ApiError),
+    ),
+)]
 pub async fn resume(
     State(state): State<AppState>,
     Path(token): Path<String>,

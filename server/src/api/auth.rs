@@ -8,6 +8,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::openapi::schemas as doc;
 use crate::app::AppState;
 use crate::auth::{Caller, SESSION_COOKIE, SESSION_DAYS, session_token};
 use crate::error::ApiError;
@@ -17,14 +18,30 @@ use crate::secrets::{
 use crate::store::UserRow;
 
 /// Email and password.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
+    /// The account's email (surrounding spaces are trimmed).
     email: String,
+    /// The password: 8 to 1024 characters.
+    #[schema(format = Password)]
     password: String,
 }
 
 /// `GET /api/v1/auth/status` (public): whether the owner must still be created, and who is signed in.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/status",
+    tag = "auth",
+    operation_id = "getAuthStatus",
+    summary = "Set-up and sign-in status",
+    description = "Public. Whether the owner account must still be created (first start), and the \
+        account of the request's session cookie or API key, if any.",
+    responses(
+        (status = 200, description = "The status.", body = doc::AuthStatus),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+)]
 pub async fn status(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -102,6 +119,29 @@ async fn start_session(
 }
 
 /// `POST /api/v1/auth/setup` (public, only while no account exists): creates the owner and signs in.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/setup",
+    tag = "auth",
+    operation_id = "setupOwner",
+    summary = "Create the owner account",
+    description = "Public, and only while no account exists (first start): creates the owner \
+        account and signs it in, setting the `sb_session` cookie (HttpOnly, SameSite=Lax, 30 days; \
+        Secure when the public URL is https).",
+    request_body(content = Credentials, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The owner account exists and is signed in.", body = doc::SignedIn,
+            headers(("Set-Cookie" = String, description = "`sb_session=<token>; HttpOnly; SameSite=Lax; Path=/; Max-Age=2592000`"))),
+        (status = 400, description = "`invalid_email` or `weak_password` (JSON error), or a body that is not valid JSON (plain text).",
+            content((doc::ApiError = "application/json"), (String = "text/plain; charset=utf-8"))),
+        (status = 409, description = "`already_set_up`: an account exists, sign in instead; or `email_taken`.", body = doc::ApiError),
+        (status = 413, description = "The body is larger than the configured limit.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 415, description = "The request has no `Content-Type: application/json`.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 422, description = "The JSON is not `{ \"email\", \"password\" }` (missing, unknown or mistyped fields).", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 500, description = "`internal`: hashing the password failed.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+)]
 pub async fn setup(
     State(state): State<AppState>,
     Json(c): Json<Credentials>,
@@ -117,6 +157,26 @@ pub async fn setup(
 }
 
 /// `POST /api/v1/auth/login` (public).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "auth",
+    operation_id = "login",
+    summary = "Sign in",
+    description = "Public. Checks the email and password and starts a session: the `sb_session` \
+        cookie (HttpOnly, SameSite=Lax, 30 days; Secure when the public URL is https).",
+    request_body(content = Credentials, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Signed in.", body = doc::SignedIn,
+            headers(("Set-Cookie" = String, description = "`sb_session=<token>; HttpOnly; SameSite=Lax; Path=/; Max-Age=2592000`"))),
+        (status = 400, description = "The body is not valid JSON.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 401, description = "`wrong_credentials`: the email or the password is wrong.", body = doc::ApiError),
+        (status = 413, description = "The body is larger than the configured limit.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 415, description = "The request has no `Content-Type: application/json`.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 422, description = "The JSON is not `{ \"email\", \"password\" }` (missing, unknown or mistyped fields).", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+)]
 pub async fn login(
     State(state): State<AppState>,
     Json(c): Json<Credentials>,
@@ -142,6 +202,20 @@ pub async fn login(
 }
 
 /// `POST /api/v1/auth/logout`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "auth",
+    operation_id = "logout",
+    summary = "Sign out",
+    description = "Public. Ends the session of the request's `sb_session` cookie, if any, and \
+        clears the cookie. Answers 204 even without a session.",
+    responses(
+        (status = 204, description = "Signed out; the cookie is cleared.",
+            headers(("Set-Cookie" = String, description = "`sb_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0`"))),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+)]
 pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -158,6 +232,21 @@ pub async fn logout(
 }
 
 /// `GET /api/v1/auth/me`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/me",
+    tag = "auth",
+    operation_id = "getMe",
+    summary = "The current account",
+    description = "The account of the session or API key; for the `SWITCHBOARD_API_KEY` key, \
+        `user` is `null` and `api_key` is `environment`.",
+    responses(
+        (status = 200, description = "The caller.", body = doc::Me),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn me(Extension(caller): Extension<Caller>) -> Json<serde_json::Value> {
     match caller {
         Caller::User(u) => Json(json!({ "user": u })),
@@ -166,13 +255,36 @@ pub async fn me(Extension(caller): Extension<Caller>) -> Json<serde_json::Value>
 }
 
 /// Body of an API key request.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewKey {
+    /// A name to recognise the key by (surrounding spaces are trimmed).
     name: String,
 }
 
 /// `POST /api/v1/api-keys`: a new key for the signed-in account; the key is shown once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/api-keys",
+    tag = "auth",
+    operation_id = "createApiKey",
+    summary = "Create an API key",
+    description = "A new API key for the signed-in account (a session or another key of an \
+        account; not the `SWITCHBOARD_API_KEY` key). The key is in this response only: it is \
+        stored hashed.",
+    request_body(content = NewKey, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The key, shown once.", body = doc::ApiKeyCreated),
+        (status = 400, description = "The body is not valid JSON.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 403, description = "`needs_account`: the `SWITCHBOARD_API_KEY` key cannot create keys; sign in with an account.", body = doc::ApiError),
+        (status = 413, description = "The body is larger than the configured limit.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 415, description = "The request has no `Content-Type: application/json`.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 422, description = "The JSON is not `{ \"name\" }` (missing, unknown or mistyped fields).", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn create_api_key(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

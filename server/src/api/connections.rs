@@ -8,17 +8,24 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use super::openapi::schemas as doc;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::store::ConnectionRow;
 
 /// A connection as the API accepts it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionInput {
+    /// Unique name steps refer to (surrounding spaces are trimmed; must not be empty on create).
     name: String,
+    /// The piece it authenticates: required on create; on update it may be given but must not
+    /// change.
     piece: Option<String>,
+    /// The credential values by field name, write-only. On update, absent keeps the stored
+    /// values and an object replaces them all.
     #[serde(default)]
+    #[schema(value_type = Option<Object>, additional_properties = true)]
     values: Option<Map<String, Value>>,
 }
 
@@ -31,6 +38,28 @@ fn not_found(id: &str) -> ApiError {
 }
 
 /// `POST /api/v1/connections` with `{ "name", "piece", "values": {…} }`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/connections",
+    tag = "connections",
+    operation_id = "createConnection",
+    summary = "Create a connection",
+    description = "Stores a piece's credentials, encrypted at rest. The response names the value \
+        fields but never contains the values.",
+    request_body(content = ConnectionInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The connection.", body = doc::Connection),
+        (status = 400, description = "`invalid_connection` (empty `name`, missing `piece`) or `unknown_piece` (JSON error), or a body that is not valid JSON (plain text).",
+            content((doc::ApiError = "application/json"), (String = "text/plain; charset=utf-8"))),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 409, description = "`name_taken`: a connection with this name exists.", body = doc::ApiError),
+        (status = 413, description = "The body is larger than the configured limit.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 415, description = "The request has no `Content-Type: application/json`.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 422, description = "The JSON does not fit the schema (missing, unknown or mistyped fields).", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn create(
     State(state): State<AppState>,
     Json(input): Json<ConnectionInput>,
@@ -66,12 +95,42 @@ pub async fn create(
 }
 
 /// `GET /api/v1/connections`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/connections",
+    tag = "connections",
+    operation_id = "listConnections",
+    summary = "List connections",
+    description = "Every connection, without its values.",
+    responses(
+        (status = 200, description = "The connections.", body = doc::ConnectionList),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let rows = state.runtime.store().list_connections().await?;
     Ok(Json(json!({ "connections": rows.iter().map(view).collect::<Vec<_>>() })))
 }
 
 /// `GET /api/v1/connections/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/connections/{id}",
+    tag = "connections",
+    operation_id = "getConnection",
+    summary = "Get a connection",
+    description = "One connection, without its values.",
+    params(("id" = String, Path, description = "The connection's id.")),
+    responses(
+        (status = 200, description = "The connection.", body = doc::Connection),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`connection_not_found`.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -81,6 +140,29 @@ pub async fn get(
 }
 
 /// `PUT /api/v1/connections/{id}`: renames, and replaces the values when given.
+#[utoipa::path(
+    put,
+    path = "/api/v1/connections/{id}",
+    tag = "connections",
+    operation_id = "updateConnection",
+    summary = "Update a connection",
+    description = "Renames the connection, and replaces all its values when `values` is given. \
+        Its piece cannot change.",
+    params(("id" = String, Path, description = "The connection's id.")),
+    request_body(content = ConnectionInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The connection.", body = doc::Connection),
+        (status = 400, description = "`invalid_connection`: `piece` differs from the connection's (JSON error), or a body that is not valid JSON (plain text).",
+            content((doc::ApiError = "application/json"), (String = "text/plain; charset=utf-8"))),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`connection_not_found`.", body = doc::ApiError),
+        (status = 413, description = "The body is larger than the configured limit.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 415, description = "The request has no `Content-Type: application/json`.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 422, description = "The JSON does not fit the schema (missing, unknown or mistyped fields).", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 503, description = "`store_unavailable`: the database is unavailable, or (as the store reports it) the new `name` is taken by another connection.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn update(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -105,6 +187,22 @@ pub async fn update(
 }
 
 /// `DELETE /api/v1/connections/{id}`.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/connections/{id}",
+    tag = "connections",
+    operation_id = "deleteConnection",
+    summary = "Delete a connection",
+    description = "Deletes the connection and its encrypted values.",
+    params(("id" = String, Path, description = "The connection's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`connection_not_found`.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn delete(
     State(state): State<AppState>,
     Path(id): Path<String>,

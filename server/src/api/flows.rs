@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use switchboard_engine::{Flow, Problem};
 
 use super::json_body;
+use super::openapi::schemas as doc;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::schedule::ScheduleSpec;
@@ -95,6 +96,32 @@ fn not_found(id: &str) -> ApiError {
 
 /// `POST /api/v1/flows`: the body is the flow document. 201 with the flow (and any validation
 /// problems: a draft may be incomplete; publishing requires none).
+#[utoipa::path(
+    post,
+    path = "/api/v1/flows",
+    tag = "flows",
+    operation_id = "createFlow",
+    summary = "Create a flow",
+    description = "Creates a flow whose draft is the body. The draft may be incomplete: its \
+        validation problems are listed in `problems`, and publishing requires none.",
+    params(("folder" = Option<String>, Query, description = "Put the flow in this folder.")),
+    request_body(
+        content = doc::FlowDocument,
+        content_type = "application/json",
+        description = "The flow document. A document that does not parse (syntax, unknown fields, \
+            wrong types) is a 422; graph and piece problems do not fail the request and are \
+            listed in the response's `problems`.",
+    ),
+    responses(
+        (status = 201, description = "The new flow, with its draft's validation problems.", body = doc::Flow),
+        (status = 400, description = "`malformed_json`: the body is not UTF-8; or `unreadable_body`.", body = doc::ApiError),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 413, description = "`body_too_large`: the body is larger than the configured limit.", body = doc::ApiError),
+        (status = 422, description = "`invalid_flow`: the body is not a flow document; `path` and `problems` give the JSON path, the message the line and column.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn create(
     State(state): State<AppState>,
     Query(q): Query<FolderParam>,
@@ -114,6 +141,24 @@ fn new_flow_id() -> String {
 }
 
 /// `GET /api/v1/flows?search=&folder=`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/flows",
+    tag = "flows",
+    operation_id = "listFlows",
+    summary = "List flows",
+    description = "Flows by name, without their documents, optionally filtered.",
+    params(
+        ("search" = Option<String>, Query, description = "Only flows whose name contains this (case-insensitive)."),
+        ("folder" = Option<String>, Query, description = "Only flows in this folder (exact)."),
+    ),
+    responses(
+        (status = 200, description = "The flows.", body = doc::FlowList),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<FlowQuery>,
@@ -133,6 +178,22 @@ pub async fn list(
 }
 
 /// `GET /api/v1/flows/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/flows/{id}",
+    tag = "flows",
+    operation_id = "getFlow",
+    summary = "Get a flow",
+    description = "The flow with its draft document and the draft's validation problems.",
+    params(("id" = String, Path, description = "The flow's id.")),
+    responses(
+        (status = 200, description = "The flow.", body = doc::Flow),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`flow_not_found`.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -145,6 +206,36 @@ pub async fn get(
 }
 
 /// `PUT /api/v1/flows/{id}`: replaces the draft.
+#[utoipa::path(
+    put,
+    path = "/api/v1/flows/{id}",
+    tag = "flows",
+    operation_id = "updateFlow",
+    summary = "Replace a flow's draft",
+    description = "Replaces the draft document (published versions do not change) and, with \
+        `folder`, moves the flow.",
+    params(
+        ("id" = String, Path, description = "The flow's id."),
+        ("folder" = Option<String>, Query, description = "Move the flow to this folder; empty takes it out of any folder; absent leaves it where it is."),
+    ),
+    request_body(
+        content = doc::FlowDocument,
+        content_type = "application/json",
+        description = "The flow document. A document that does not parse (syntax, unknown fields, \
+            wrong types) is a 422; graph and piece problems do not fail the request and are \
+            listed in the response's `problems`.",
+    ),
+    responses(
+        (status = 200, description = "The flow, with its draft's validation problems.", body = doc::Flow),
+        (status = 400, description = "`malformed_json`: the body is not UTF-8; or `unreadable_body`.", body = doc::ApiError),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`flow_not_found`.", body = doc::ApiError),
+        (status = 413, description = "`body_too_large`: the body is larger than the configured limit.", body = doc::ApiError),
+        (status = 422, description = "`invalid_flow`: the body is not a flow document; `path` and `problems` give the JSON path, the message the line and column.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn update(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -165,6 +256,22 @@ pub async fn update(
 }
 
 /// `DELETE /api/v1/flows/{id}`.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/flows/{id}",
+    tag = "flows",
+    operation_id = "deleteFlow",
+    summary = "Delete a flow",
+    description = "Deletes the flow: its webhooks answer 404 from then on.",
+    params(("id" = String, Path, description = "The flow's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`flow_not_found`.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn delete(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -177,6 +284,24 @@ pub async fn delete(
 }
 
 /// `POST /api/v1/flows/{id}/publish`: the draft becomes the next immutable version, if valid.
+#[utoipa::path(
+    post,
+    path = "/api/v1/flows/{id}/publish",
+    tag = "flows",
+    operation_id = "publishFlow",
+    summary = "Publish the draft",
+    description = "The draft becomes the next immutable version, if it has no validation \
+        problems. An enabled flow's webhooks and schedule use the new version from then on.",
+    params(("id" = String, Path, description = "The flow's id.")),
+    responses(
+        (status = 201, description = "The new version.", body = doc::Published),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`flow_not_found`.", body = doc::ApiError),
+        (status = 422, description = "`invalid_flow`: the draft has problems, all of them in `problems`.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn publish(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -198,6 +323,22 @@ pub async fn publish(
 }
 
 /// `GET /api/v1/flows/{id}/versions`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/flows/{id}/versions",
+    tag = "flows",
+    operation_id = "listFlowVersions",
+    summary = "List published versions",
+    description = "The flow's published versions, without their documents.",
+    params(("id" = String, Path, description = "The flow's id.")),
+    responses(
+        (status = 200, description = "The versions.", body = doc::VersionList),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`flow_not_found`.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn versions(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -209,6 +350,26 @@ pub async fn versions(
 }
 
 /// `GET /api/v1/flows/{id}/versions/{version}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/flows/{id}/versions/{version}",
+    tag = "flows",
+    operation_id = "getFlowVersion",
+    summary = "Get a published version",
+    description = "One published version with its document.",
+    params(
+        ("id" = String, Path, description = "The flow's id."),
+        ("version" = i64, Path, description = "The version number (1, 2, 3 …)."),
+    ),
+    responses(
+        (status = 200, description = "The version.", body = doc::FlowVersion),
+        (status = 400, description = "`version` is not an integer.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`version_not_found`: no such flow, or no such version of it.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn version(
     State(state): State<AppState>,
     Path((id, version)): Path<(String, i64)>,
@@ -231,6 +392,23 @@ async fn set_enabled(state: &AppState, id: &str, enabled: bool) -> Result<Json<V
 }
 
 /// `POST /api/v1/flows/{id}/enable`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/flows/{id}/enable",
+    tag = "flows",
+    operation_id = "enableFlow",
+    summary = "Enable a flow",
+    description = "Webhooks and the schedule start runs of the published version from now on.",
+    params(("id" = String, Path, description = "The flow's id.")),
+    responses(
+        (status = 200, description = "The flow.", body = doc::FlowWithDraft),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`flow_not_found`.", body = doc::ApiError),
+        (status = 409, description = "`not_published`: publish the flow before enabling it.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn enable(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -239,6 +417,23 @@ pub async fn enable(
 }
 
 /// `POST /api/v1/flows/{id}/disable`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/flows/{id}/disable",
+    tag = "flows",
+    operation_id = "disableFlow",
+    summary = "Disable a flow",
+    description = "Webhooks (other than `/test`) answer 404 and the schedule stops; runs already \
+        stored go on.",
+    params(("id" = String, Path, description = "The flow's id.")),
+    responses(
+        (status = 200, description = "The flow.", body = doc::FlowWithDraft),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`flow_not_found`.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn disable(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -247,6 +442,23 @@ pub async fn disable(
 }
 
 /// `GET /api/v1/flows/{id}/export`: the draft document, as a file.
+#[utoipa::path(
+    get,
+    path = "/api/v1/flows/{id}/export",
+    tag = "flows",
+    operation_id = "exportFlow",
+    summary = "Export the draft",
+    description = "The draft document as a download, ready for `POST /api/v1/flows/import`.",
+    params(("id" = String, Path, description = "The flow's id.")),
+    responses(
+        (status = 200, description = "The draft document.", body = doc::FlowDocument,
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"<slug of the name>.json\"`"))),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`flow_not_found`.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn export(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -266,6 +478,32 @@ fn slug(name: &str) -> String {
 }
 
 /// `POST /api/v1/flows/import`: a flow document (as exported) becomes a new flow.
+#[utoipa::path(
+    post,
+    path = "/api/v1/flows/import",
+    tag = "flows",
+    operation_id = "importFlow",
+    summary = "Import a flow",
+    description = "A flow document (as exported) becomes a new flow: the same as \
+        `POST /api/v1/flows`.",
+    params(("folder" = Option<String>, Query, description = "Put the flow in this folder.")),
+    request_body(
+        content = doc::FlowDocument,
+        content_type = "application/json",
+        description = "The flow document. A document that does not parse (syntax, unknown fields, \
+            wrong types) is a 422; graph and piece problems do not fail the request and are \
+            listed in the response's `problems`.",
+    ),
+    responses(
+        (status = 201, description = "The new flow, with its draft's validation problems.", body = doc::Flow),
+        (status = 400, description = "`malformed_json`: the body is not UTF-8; or `unreadable_body`.", body = doc::ApiError),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 413, description = "`body_too_large`: the body is larger than the configured limit.", body = doc::ApiError),
+        (status = 422, description = "`invalid_flow`: the body is not a flow document; `path` and `problems` give the JSON path, the message the line and column.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn import(
     state: State<AppState>,
     q: Query<FolderParam>,
@@ -275,6 +513,23 @@ pub async fn import(
 }
 
 /// `GET /api/v1/flows/{id}/samples`: sample data per step from the last test run.
+#[utoipa::path(
+    get,
+    path = "/api/v1/flows/{id}/samples",
+    tag = "flows",
+    operation_id = "getFlowSamples",
+    summary = "Sample data",
+    description = "Each step's output from the flow's latest test run (`POST /hooks/{flow_id}/test`), \
+        for the editor's data picker.",
+    params(("id" = String, Path, description = "The flow's id.")),
+    responses(
+        (status = 200, description = "The samples.", body = doc::Samples),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`flow_not_found`.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
 pub async fn samples(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -5,6 +5,7 @@ pub mod connections;
 pub mod flows;
 pub mod health;
 pub mod json_body;
+pub mod openapi;
 pub mod pieces;
 pub mod runs;
 
@@ -13,13 +14,15 @@ use axum::routing::{get, post};
 
 use crate::app::AppState;
 
-/// `/api/v1` routes: the public ones (set-up, sign-in, status), and the rest behind [`crate::auth`].
+/// `/api/v1` routes: the public ones (set-up, sign-in, status, the OpenAPI document), and the rest
+/// behind [`crate::auth`].
 pub fn router(state: AppState) -> Router<AppState> {
     let public = Router::new()
         .route("/auth/status", get(auth::status))
         .route("/auth/setup", post(auth::setup))
         .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout));
+        .route("/auth/logout", post(auth::logout))
+        .route("/openapi.json", get(openapi::serve));
     let private = Router::new()
         .route("/auth/me", get(auth::me))
         .route("/api-keys", post(auth::create_api_key))

@@ -63,7 +63,6 @@ pub(super) async fn execute(rt: &Runtime, run: ClaimedRun) {
             respond_rt.inner.waiters.answer(&respond_id, SyncOutcome::Responded(r.clone()));
         })),
         cancel: Some(cancel_rx),
-        ..RunEnv::default()
     };
     let request = RunRequest {
         run_id: run.id.clone(),
