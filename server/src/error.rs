@@ -100,6 +100,9 @@ impl IntoResponse for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        if let StoreError::Conflict(message) = e {
+            return Self::conflict("name_taken", message);
+        }
         tracing::error!("store: {e}");
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -213,7 +213,24 @@ async fn connections_are_encrypted_at_rest_never_returned_and_used_by_steps() {
     let listed =
         client.get(server.at("/api/v1/connections")).send().await.unwrap().text().await.unwrap();
     assert!(listed.contains("crm-main") && !listed.contains(SECRET));
-    // Names are unique; unknown pieces are refused.
+    // Names are unique (on create and on rename); unknown pieces are refused.
+    let other: Value = client
+        .post(server.at("/api/v1/connections"))
+        .json(&json!({ "name": "crm-other", "piece": "http", "values": {} }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let r = client
+        .put(server.at(&format!("/api/v1/connections/{}", other["id"].as_str().unwrap())))
+        .json(&json!({ "name": "crm-main" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], json!("name_taken"));
     let r = client
         .post(server.at("/api/v1/connections"))
         .json(&json!({ "name": "crm-main", "piece": "http", "values": {} }))

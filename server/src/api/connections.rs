@@ -159,7 +159,8 @@ pub async fn get(
         (status = 413, description = "The body is larger than the configured limit.", body = String, content_type = "text/plain; charset=utf-8"),
         (status = 415, description = "The request has no `Content-Type: application/json`.", body = String, content_type = "text/plain; charset=utf-8"),
         (status = 422, description = "The JSON does not fit the schema (missing, unknown or mistyped fields).", body = String, content_type = "text/plain; charset=utf-8"),
-        (status = 503, description = "`store_unavailable`: the database is unavailable, or (as the store reports it) the new `name` is taken by another connection.", body = doc::ApiError),
+        (status = 409, description = "`name_taken`: another connection has this name.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
     ),
     security(("session_cookie" = []), ("api_key" = [])),
 )]

@@ -35,6 +35,9 @@ pub enum StoreError {
         /// What is wrong.
         message: String,
     },
+    /// The change would break a uniqueness rule (e.g. a name in use).
+    #[error("{0}")]
+    Conflict(String),
     /// A database URL this build does not support.
     #[error(
         "unsupported database URL `{0}`: use sqlite:PATH (PostgreSQL arrives with the scale-out issue)"
@@ -406,7 +409,8 @@ pub trait Store: Send + Sync + 'static {
     async fn list_connections(&self) -> Result<Vec<ConnectionRow>, StoreError>;
     /// A connection by id or by name.
     async fn get_connection(&self, id_or_name: &str) -> Result<Option<ConnectionRow>, StoreError>;
-    /// Replaces a connection's name, fields and secret; false when it does not exist.
+    /// Replaces a connection's name, fields and secret; false when it does not exist,
+    /// [`StoreError::Conflict`] when the new name is taken.
     async fn update_connection(&self, c: &ConnectionRow) -> Result<bool, StoreError>;
     /// Deletes a connection.
     async fn delete_connection(&self, id: &str) -> Result<bool, StoreError>;

@@ -89,7 +89,14 @@ impl SqliteStore {
         .bind(now_text())
         .bind(&c.id)
         .execute(&self.writer)
-        .await?;
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict(format!("a connection named `{}` exists", c.name))
+            } else {
+                e.into()
+            }
+        })?;
         Ok(r.rows_affected() > 0)
     }
 
