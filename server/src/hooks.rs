@@ -70,8 +70,7 @@ async fn ingest(
 ) -> Result<(String, Enqueued, Option<tokio::sync::oneshot::Receiver<SyncOutcome>>), ApiError> {
     let arrived = std::time::Instant::now();
     let body = json_body::bytes(body)?;
-    let store = state.runtime.store();
-    let flow = store.get_flow(flow_id).await?.ok_or_else(|| {
+    let flow = state.runtime.flows().live(flow_id).await?.ok_or_else(|| {
         ApiError::not_found("flow_not_found", format!("no flow with id `{flow_id}`"))
     })?;
     let version = match mode {

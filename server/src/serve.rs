@@ -250,6 +250,7 @@ async fn deploy(state: &AppState, spec: &str) -> anyhow::Result<()> {
         store.publish(id).await?;
     }
     store.set_enabled(id, true).await?;
+    state.runtime.flows().forget(id);
     tracing::info!(flow = id, file, "deployed");
     Ok(())
 }

@@ -276,6 +276,7 @@ pub async fn delete(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
+    state.runtime.flows().forget(&id);
     if state.runtime.store().delete_flow(&id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -314,6 +315,7 @@ pub async fn publish(
         return Err(ApiError::invalid_flow(problems));
     }
     let version = state.runtime.store().publish(&id).await?.ok_or_else(|| not_found(&id))?;
+    state.runtime.flows().forget(&id);
     Ok((
         StatusCode::CREATED,
         Json(
@@ -388,6 +390,7 @@ async fn set_enabled(state: &AppState, id: &str, enabled: bool) -> Result<Json<V
         return Err(ApiError::conflict("not_published", "publish the flow before enabling it"));
     }
     let row = state.runtime.store().set_enabled(id, enabled).await?.ok_or_else(|| not_found(id))?;
+    state.runtime.flows().forget(id);
     Ok(Json(view(state, &row, None)))
 }
 

@@ -33,6 +33,22 @@ type Compiled = Mutex<HashMap<(String, i64), Arc<CompiledFlow>>>;
 /// Per-flow concurrency limits: (the limit, its semaphore).
 type Limits = Mutex<HashMap<String, (u32, Arc<Semaphore>)>>;
 
+/// What a webhook needs to know about a flow: whether it takes events, and which version runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveState {
+    /// Enabled.
+    pub enabled: bool,
+    /// The published version.
+    pub published_version: Option<i64>,
+}
+
+/// How long a flow's live state is trusted without asking the store. This node forgets it at once
+/// when its own API changes the flow; the bound matters for changes made on another node.
+const LIVE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Live states by flow id (`None`: no such flow), with when they were read.
+type Live = Mutex<HashMap<String, (std::time::Instant, Option<LiveState>)>>;
+
 /// The cache.
 #[derive(Clone)]
 pub struct FlowCache {
@@ -40,11 +56,18 @@ pub struct FlowCache {
     engine: Arc<Engine>,
     compiled: Arc<Compiled>,
     limits: Arc<Limits>,
+    live: Arc<Live>,
 }
 
 impl FlowCache {
     pub(super) fn new(store: Arc<dyn Store>, engine: Arc<Engine>) -> Self {
-        Self { store, engine, compiled: Arc::default(), limits: Arc::default() }
+        Self {
+            store,
+            engine,
+            compiled: Arc::default(),
+            limits: Arc::default(),
+            live: Arc::default(),
+        }
     }
 
     /// The compiled flow: `version` `None` is the current draft.
@@ -86,6 +109,34 @@ impl FlowCache {
         let flow = serde_json::from_value(document)
             .map_err(|e| invalid(vec![Problem::new("", e.to_string())]))?;
         self.engine.compile(flow).map(Arc::new).map_err(invalid)
+    }
+
+    /// Whether the flow exists, is enabled, and which version is published (cached briefly: every
+    /// webhook asks).
+    pub async fn live(&self, flow_id: &str) -> Result<Option<LiveState>, StoreError> {
+        if let Some((at, state)) = self.live.lock().ok().and_then(|m| m.get(flow_id).copied())
+            && at.elapsed() < LIVE_TTL
+        {
+            return Ok(state);
+        }
+        let state = self.store.get_flow(flow_id).await?.map(|row| LiveState {
+            enabled: row.enabled,
+            published_version: row.published_version,
+        });
+        if let Ok(mut m) = self.live.lock() {
+            if m.len() > 100_000 {
+                m.clear();
+            }
+            m.insert(flow_id.to_owned(), (std::time::Instant::now(), state));
+        }
+        Ok(state)
+    }
+
+    /// Drops what is cached about a flow (its draft, publishing or enabled state changed).
+    pub fn forget(&self, flow_id: &str) {
+        if let Ok(mut m) = self.live.lock() {
+            m.remove(flow_id);
+        }
     }
 
     /// The semaphore enforcing `settings.concurrency` of a flow, if it sets one.

@@ -1,6 +1,6 @@
 //! Runs: enqueue (group commit), claims with leases, the journal, pauses and resumes, listing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -88,46 +88,59 @@ fn run_row(row: &SqliteRow) -> Result<RunRow, StoreError> {
     })
 }
 
+/// Rows per multi-row statement (SQLite allows 32,766 bound parameters per statement).
+const ROWS_PER_STATEMENT: usize = 256;
+
 fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
 impl SqliteStore {
     pub(super) async fn enqueue_impl(&self, runs: &[NewRun]) -> Result<Vec<Enqueued>, StoreError> {
+        // One multi-row statement per chunk: with SQLite's per-statement overhead (and sqlx's
+        // hand-off to its connection thread) a statement per webhook would cap ingest.
         let mut tx = self.writer.begin().await?;
+        let mut inserted: HashSet<String> = HashSet::with_capacity(runs.len());
+        for chunk in runs.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT OR IGNORE INTO runs (id, flow_id, version, status, trigger, raw_method, raw_headers, raw_query,
+                                             raw_body, idempotency_key, resume_token, created_at)
+                 VALUES {} RETURNING id",
+                vec!["(?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+            );
+            let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+            for r in chunk {
+                let (method, headers, query, body) = match &r.raw {
+                    Some(raw) => (
+                        Some(raw.method.clone()),
+                        Some(to_json(&raw.headers)),
+                        Some(to_json(&raw.query)),
+                        Some(raw.body.clone()),
+                    ),
+                    None => (None, None, None, None),
+                };
+                q = q
+                    .bind(r.id.clone())
+                    .bind(r.flow_id.clone())
+                    .bind(r.version)
+                    .bind(to_json(&r.trigger))
+                    .bind(method)
+                    .bind(headers)
+                    .bind(query)
+                    .bind(body)
+                    .bind(r.idempotency_key.clone())
+                    .bind(r.resume_token.clone())
+                    .bind(ts(r.created_at));
+            }
+            inserted.extend(q.fetch_all(&mut *tx).await?);
+        }
         let mut out = Vec::with_capacity(runs.len());
         for r in runs {
-            let (method, headers, query, body) = match &r.raw {
-                Some(raw) => (
-                    Some(raw.method.as_str()),
-                    Some(to_json(&raw.headers)),
-                    Some(to_json(&raw.query)),
-                    Some(raw.body.as_slice()),
-                ),
-                None => (None, None, None, None),
-            };
-            let inserted = sqlx::query(
-                "INSERT OR IGNORE INTO runs (id, flow_id, version, status, trigger, raw_method, raw_headers, raw_query, raw_body,
-                                             idempotency_key, resume_token, created_at)
-                 VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&r.id)
-            .bind(&r.flow_id)
-            .bind(r.version)
-            .bind(to_json(&r.trigger))
-            .bind(method)
-            .bind(headers)
-            .bind(query)
-            .bind(body)
-            .bind(r.idempotency_key.as_deref())
-            .bind(&r.resume_token)
-            .bind(ts(r.created_at))
-            .execute(&mut *tx)
-            .await?;
-            if inserted.rows_affected() == 1 {
+            if inserted.contains(&r.id) {
                 out.push(Enqueued::Created);
                 continue;
             }
+            // Not inserted: its idempotency key was taken (by an earlier run or one in this batch).
             let existing: Option<String> = match &r.idempotency_key {
                 Some(key) => {
                     sqlx::query_scalar(
@@ -234,35 +247,45 @@ impl SqliteStore {
             return Ok(());
         }
         let mut tx = self.writer.begin().await?;
-        for s in &batch.steps {
-            sqlx::query("INSERT OR REPLACE INTO run_steps (run_id, path, record) VALUES (?, ?, ?)")
-                .bind(&s.run_id)
-                .bind(&s.path)
-                .bind(to_json(&s.record))
-                .execute(&mut *tx)
-                .await?;
+        for chunk in batch.steps.chunks(ROWS_PER_STATEMENT * 2) {
+            let sql = format!(
+                "INSERT OR REPLACE INTO run_steps (run_id, path, record) VALUES {}",
+                vec!["(?, ?, ?)"; chunk.len()].join(", ")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for s in chunk {
+                q = q.bind(s.run_id.clone()).bind(s.path.clone()).bind(to_json(&s.record));
+            }
+            q.execute(&mut *tx).await?;
         }
-        for e in &batch.ends {
-            let finished =
-                !matches!(e.status, RunStatus::Paused | RunStatus::Running | RunStatus::Queued);
-            // `AND status = 'running'`: a run cancelled while it executed stays cancelled.
-            sqlx::query(
-                "UPDATE runs SET status = ?, error = ?, response = ?, output = ?, pauses = ?, wake_at = ?,
-                                 started_at = ?, finished_at = ?, duration_ms = ?, claimed_by = NULL, lease_until = NULL, resume = NULL
-                 WHERE id = ? AND status = 'running'",
-            )
-            .bind(status_text(e.status))
-            .bind(e.error.as_ref().map(to_json))
-            .bind(e.response.as_ref().map(to_json))
-            .bind(e.output.as_ref().map(to_json))
-            .bind((!e.pauses.is_empty()).then(|| to_json(&e.pauses)))
-            .bind(e.wake_at.map(millis))
-            .bind(ts(e.started_at))
-            .bind(finished.then(now_text))
-            .bind(e.duration_ms)
-            .bind(&e.run_id)
-            .execute(&mut *tx)
-            .await?;
+        for chunk in batch.ends.chunks(ROWS_PER_STATEMENT) {
+            // `AND runs.status = 'running'`: a run cancelled while it executed stays cancelled.
+            let sql = format!(
+                "UPDATE runs SET status = v.column2, error = v.column3, response = v.column4, output = v.column5,
+                                 pauses = v.column6, wake_at = v.column7, started_at = v.column8,
+                                 finished_at = v.column9, duration_ms = v.column10,
+                                 claimed_by = NULL, lease_until = NULL, resume = NULL
+                 FROM (VALUES {}) AS v
+                 WHERE runs.id = v.column1 AND runs.status = 'running'",
+                vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for e in chunk {
+                let finished =
+                    !matches!(e.status, RunStatus::Paused | RunStatus::Running | RunStatus::Queued);
+                q = q
+                    .bind(e.run_id.clone())
+                    .bind(status_text(e.status))
+                    .bind(e.error.as_ref().map(to_json))
+                    .bind(e.response.as_ref().map(to_json))
+                    .bind(e.output.as_ref().map(to_json))
+                    .bind((!e.pauses.is_empty()).then(|| to_json(&e.pauses)))
+                    .bind(e.wake_at.map(millis))
+                    .bind(ts(e.started_at))
+                    .bind(finished.then(now_text))
+                    .bind(e.duration_ms);
+            }
+            q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
