@@ -17,6 +17,9 @@ pub struct HttpSettings {
     pub max_body_bytes: usize,
     /// How long a synchronous webhook waits for its response.
     pub sync_timeout: Duration,
+    /// The status `POST /hooks/{flow}` acknowledges a stored event with (202 by default; some
+    /// senders want exactly 200).
+    pub ack_status: axum::http::StatusCode,
     /// The public base URL (`http://127.0.0.1:8080`), for the webhook URLs shown by the API.
     pub public_url: String,
 }

@@ -163,7 +163,7 @@ type QueryPairs = Query<Vec<(String, String)>>;
         ),
     ),
     responses(
-        (status = 202, description = "Stored; the run is queued.", body = crate::api::openapi::schemas::WebhookAccepted),
+        (status = 202, description = "Stored; the run is queued (the status is `--webhook-ack-status`, 202 by default).", body = crate::api::openapi::schemas::WebhookAccepted),
         (status = 200, description = "No run started: a duplicate delivery (`duplicate`), or a request the trigger ignores (`ignored`).", body = crate::api::openapi::schemas::AsyncHookOk),
         (status = 400, description = "`malformed_body`: the trigger could not parse the body (e.g. invalid JSON with a JSON content type); or `unreadable_body`.", body = crate::api::openapi::schemas::ApiError),
         (status = 401, description = "`unauthorized`: the flow's webhook authentication (header secret or HTTP basic auth) failed; no run starts.", body = crate::api::openapi::schemas::ApiError),
@@ -184,7 +184,7 @@ pub async fn catch_async(
 ) -> Response {
     match ingest(&state, Mode::Async, &flow_id, method, headers, query, body).await {
         Ok((run_id, Enqueued::Created, _)) => {
-            (StatusCode::ACCEPTED, Json(json!({ "run_id": run_id }))).into_response()
+            (state.settings.ack_status, Json(json!({ "run_id": run_id }))).into_response()
         }
         Ok((_, Enqueued::Existing { run_id }, _)) => {
             (StatusCode::OK, Json(json!({ "run_id": run_id, "duplicate": true }))).into_response()

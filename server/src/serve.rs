@@ -52,6 +52,10 @@ pub struct ServeArgs {
     /// How often retention runs.
     #[arg(long, env = "SWITCHBOARD_RETENTION_EVERY", default_value = "10m", value_parser = humantime::parse_duration)]
     pub retention_every: Duration,
+    /// The status `POST /hooks/{flow}` answers once the event is stored (202, or 200 for senders
+    /// that accept nothing else).
+    #[arg(long, env = "SWITCHBOARD_WEBHOOK_ACK_STATUS", default_value_t = 202, value_parser = parse_ack_status)]
+    pub webhook_ack_status: u16,
     /// Deploys a flow at start: `ID=FILE` creates (or updates) the flow with that id from the
     /// document, publishes it if it changed, and enables it. Repeatable.
     #[arg(long = "deploy", value_name = "ID=FILE")]
@@ -59,6 +63,13 @@ pub struct ServeArgs {
     /// Log as JSON lines.
     #[arg(long, env = "SWITCHBOARD_LOG_JSON")]
     pub log_json: bool,
+}
+
+fn parse_ack_status(s: &str) -> Result<u16, String> {
+    match s.parse::<u16>() {
+        Ok(n @ 200..=299) => Ok(n),
+        _ => Err(format!("`{s}`: use a 2xx status such as 202 or 200")),
+    }
 }
 
 fn parse_catch_up(s: &str) -> Result<crate::schedule::CatchUp, String> {
@@ -168,6 +179,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         settings: Arc::new(HttpSettings {
             max_body_bytes: args.max_body_bytes,
             sync_timeout: args.sync_timeout,
+            ack_status: axum::http::StatusCode::from_u16(args.webhook_ack_status)
+                .unwrap_or(axum::http::StatusCode::ACCEPTED),
             public_url,
         }),
         cipher,

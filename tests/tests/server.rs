@@ -376,10 +376,22 @@ async fn webhooks_async_sync_test_and_idempotency() {
 #[tokio::test]
 async fn body_size_limit_is_a_clear_413() {
     let dir = TempDir::new("limit");
-    let server = Server::start(dir.path(), &["--max-body-bytes", "1024"], &[]);
+    let server = Server::start(
+        dir.path(),
+        &["--max-body-bytes", "1024", "--webhook-ack-status", "200"],
+        &[],
+    );
     let client = http_client();
     let sink = sink().await;
     let id = create_published(&client, &server, &flow_doc(&sink.uri())).await;
+    // A small body is acknowledged with the configured status.
+    let r = client
+        .post(server.at(&format!("/hooks/{id}")))
+        .json(&json!({ "qualified": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
     let big = json!({ "qualified": true, "blob": "x".repeat(4096) });
     let r = client.post(server.at(&format!("/hooks/{id}"))).json(&big).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);

@@ -103,6 +103,9 @@ pub(super) async fn housekeeping(rt: Runtime) {
             _ = shutdown.changed() => return,
         }
         super::scheduler::tick(&rt).await;
+        if let Err(e) = rt.inner.store.checkpoint().await {
+            tracing::warn!("database checkpoint failed: {e}");
+        }
         if let Ok(depth) = rt.inner.store.queue_depth().await {
             metrics::gauge!(crate::telemetry::QUEUE_DEPTH).set(depth as f64);
         }

@@ -448,6 +448,9 @@ pub trait Store: Send + Sync + 'static {
         finished_before: DateTime<Utc>,
         keep_per_flow: Option<u32>,
     ) -> Result<u64, StoreError>;
+    /// Background maintenance of the database files (SQLite: a WAL checkpoint); called about once
+    /// a second.
+    async fn checkpoint(&self) -> Result<(), StoreError>;
     /// How many runs are queued.
     async fn queue_depth(&self) -> Result<i64, StoreError>;
 }

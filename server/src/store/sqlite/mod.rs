@@ -40,6 +40,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    maintenance: SqlitePool,
 }
 
 impl SqliteStore {
@@ -59,12 +60,18 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
-            .pragma("cache_size", "-16000");
+            .pragma("cache_size", "-65536")
+            // A maintenance connection checkpoints in the background every second (`checkpoint`),
+            // so the checkpoint a committing write runs at this size finds the WAL mostly copied
+            // already, and the WAL file starts over instead of growing.
+            .pragma("wal_autocheckpoint", "8192");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .connect_with(options.clone())
             .await?;
+        let maintenance =
+            SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(1)
@@ -83,7 +90,7 @@ impl SqliteStore {
             })
             .collect();
         Migrator::with_migrations(migrations).run(&writer).await?;
-        Ok(Self { writer, reader })
+        Ok(Self { writer, reader, maintenance })
     }
 }
 
@@ -296,6 +303,11 @@ impl Store for SqliteStore {
         keep_per_flow: Option<u32>,
     ) -> Result<u64, StoreError> {
         self.prune_runs_impl(finished_before, keep_per_flow).await
+    }
+    async fn checkpoint(&self) -> Result<(), StoreError> {
+        // PASSIVE copies what it can without blocking the writer.
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&self.maintenance).await?;
+        Ok(())
     }
     async fn queue_depth(&self) -> Result<i64, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'queued'")
