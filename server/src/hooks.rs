@@ -253,15 +253,7 @@ pub async fn catch_sync(
     Query(query): QueryPairs,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let (run_id, enqueued, waiter) =
-        match ingest(&state, Mode::Sync, &flow_id, method, headers, query, body).await {
-            Ok(x) => x,
-            Err(e) => return ignored_or(e),
-        };
-    if let Enqueued::Existing { run_id } = enqueued {
-        return existing_answer(&state, &run_id).await;
-    }
-    wait_and_answer(&state, &run_id, waiter, false).await
+    catch_and_wait(&state, Mode::Sync, &flow_id, method, headers, query, body).await
 }
 
 /// `POST /hooks/{flow_id}/test`: runs the draft, answers with the whole run record.
@@ -314,15 +306,28 @@ pub async fn catch_test(
     Query(query): QueryPairs,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    catch_and_wait(&state, Mode::Test, &flow_id, method, headers, query, body).await
+}
+
+/// Stores the event, then waits for the run's response (sync) or its whole record (test).
+async fn catch_and_wait(
+    state: &AppState,
+    mode: Mode,
+    flow_id: &str,
+    method: Method,
+    headers: HeaderMap,
+    query: Vec<(String, String)>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let (run_id, enqueued, waiter) =
-        match ingest(&state, Mode::Test, &flow_id, method, headers, query, body).await {
+        match ingest(state, mode, flow_id, method, headers, query, body).await {
             Ok(x) => x,
             Err(e) => return ignored_or(e),
         };
     if let Enqueued::Existing { run_id } = enqueued {
-        return existing_answer(&state, &run_id).await;
+        return existing_answer(state, &run_id).await;
     }
-    wait_and_answer(&state, &run_id, waiter, true).await
+    wait_and_answer(state, &run_id, waiter, mode == Mode::Test).await
 }
 
 async fn wait_and_answer(

@@ -924,3 +924,36 @@ async fn subflows_run_as_their_own_runs() {
     // The child ran as a run of its own.
     assert_eq!(all_runs(&client, &server, &child).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_sync_webhook_that_takes_too_long_is_a_504_and_the_run_goes_on() {
+    let slow = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/sink"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({}))
+                .set_delay(Duration::from_millis(1500)),
+        )
+        .mount(&slow)
+        .await;
+    let dir = TempDir::new("sync-timeout");
+    let server = Server::start(dir.path(), &["--sync-timeout", "300ms"], &[]);
+    let client = http_client();
+    let id = create_published(&client, &server, &flow_doc(&slow.uri())).await;
+    let r = client
+        .post(server.at(&format!("/hooks/{id}/sync")))
+        .json(&json!({ "qualified": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::GATEWAY_TIMEOUT);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], json!("timeout"));
+    let runs = all_runs(&client, &server, &id).await;
+    assert_eq!(runs.len(), 1);
+    assert_eq!(
+        wait_for_run(&client, &server, runs[0]["run_id"].as_str().unwrap()).await["status"],
+        json!("succeeded")
+    );
+}
