@@ -5,7 +5,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use switchboard_tests::{Server, TempDir, anonymous_client, http_client};
+use switchboard_tests::{Server, TempDir, anonymous_client, create_published, http_client};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -254,18 +254,8 @@ async fn connections_are_encrypted_at_rest_never_returned_and_used_by_steps() {
                     "props": { "method": "POST", "url": format!("{}/contacts", crm.uri()), "body": { "email": "{{ trigger.body.email }}" } } }],
         "edges": [{ "from": "hook", "to": "contact" }]
     });
-    let f: Value = client
-        .post(server.at("/api/v1/flows"))
-        .json(&doc)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = f["id"].as_str().unwrap();
-    client.post(server.at(&format!("/api/v1/flows/{id}/publish"))).send().await.unwrap();
-    client.post(server.at(&format!("/api/v1/flows/{id}/enable"))).send().await.unwrap();
+    let id = create_published(&client, &server, &doc).await;
+    let id = id.as_str();
     let r: Value = client
         .post(server.at(&format!("/hooks/{id}/sync")))
         .json(&json!({ "email": "a@b.c" }))

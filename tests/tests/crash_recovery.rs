@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use switchboard_tests::{Server, TempDir, http_client};
+use switchboard_tests::{Server, TempDir, create_published, http_client};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -57,18 +57,7 @@ async fn kill_nine_mid_flight_loses_nothing_and_repeats_no_finished_step() {
         ],
         "edges": [{ "from": "hook", "to": "first" }, { "from": "first", "to": "slow" }, { "from": "slow", "to": "done" }]
     });
-    let r: Value = client
-        .post(server.at("/api/v1/flows"))
-        .json(&doc)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let flow_id = r["id"].as_str().unwrap().to_owned();
-    client.post(server.at(&format!("/api/v1/flows/{flow_id}/publish"))).send().await.unwrap();
-    client.post(server.at(&format!("/api/v1/flows/{flow_id}/enable"))).send().await.unwrap();
+    let flow_id = create_published(&client, &server, &doc).await;
 
     let url = server.at(&format!("/hooks/{flow_id}"));
     let sends = (0..WEBHOOKS).map(|i| {

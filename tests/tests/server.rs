@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use switchboard_tests::{Server, TempDir, http_client};
+use switchboard_tests::{Server, TempDir, all_runs, create_published, http_client, wait_for_run};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -28,57 +28,6 @@ fn flow_doc(sink: &str) -> Value {
             { "from": "notify", "to": "answer" }
         ]
     })
-}
-
-async fn create_published(client: &reqwest::Client, server: &Server, doc: &Value) -> String {
-    let r = client.post(server.at("/api/v1/flows")).json(doc).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let body: Value = r.json().await.unwrap();
-    assert_eq!(body["problems"], json!([]), "{body}");
-    let id = body["id"].as_str().unwrap().to_owned();
-    let r = client.post(server.at(&format!("/api/v1/flows/{id}/publish"))).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let r = client.post(server.at(&format!("/api/v1/flows/{id}/enable"))).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    id
-}
-
-async fn wait_for_run(client: &reqwest::Client, server: &Server, run_id: &str) -> Value {
-    for _ in 0..400 {
-        let r: Value = client
-            .get(server.at(&format!("/api/v1/runs/{run_id}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if matches!(r["status"].as_str(), Some("succeeded" | "failed" | "paused" | "cancelled")) {
-            return r;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("run {run_id} did not finish");
-}
-
-async fn all_runs(client: &reqwest::Client, server: &Server, flow_id: &str) -> Vec<Value> {
-    let mut out = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut url = format!("/api/v1/runs?flow_id={flow_id}&limit=500");
-        if let Some(c) = &cursor {
-            url.push_str(&format!(
-                "&cursor={}",
-                c.replace('+', "%2B").replace(':', "%3A").replace('|', "%7C")
-            ));
-        }
-        let page: Value = client.get(server.at(&url)).send().await.unwrap().json().await.unwrap();
-        out.extend(page["runs"].as_array().unwrap().iter().cloned());
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
-            None => return out,
-        }
-    }
 }
 
 async fn sink() -> MockServer {
