@@ -114,6 +114,7 @@ async fn ingest(
         idempotency_key,
         resume_token: uuid::Uuid::new_v4().simple().to_string(),
         created_at: Utc::now(),
+        claimed_by: None,
     };
     let enqueued = match state.runtime.submit(run).await {
         Ok(e) => e,

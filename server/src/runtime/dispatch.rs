@@ -3,11 +3,10 @@
 //! never more than `workers` at once. Housekeeping wakes paused runs, renews leases and requeues
 //! runs whose worker vanished.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 
 use super::{Runtime, execute};
 
@@ -15,7 +14,7 @@ use super::{Runtime, execute};
 const MAX_PENDING_IDS: usize = 65_536;
 
 pub(super) async fn run(rt: Runtime, mut rx: mpsc::Receiver<String>) {
-    let slots = Arc::new(Semaphore::new(rt.inner.config.workers.max(1)));
+    let slots = rt.inner.slots.clone();
     let mut shutdown = rt.inner.shutdown.subscribe();
     let mut pending: Vec<String> = Vec::new();
     let mut incoming = Vec::with_capacity(1024);

@@ -201,6 +201,7 @@ async fn start_error_flow(
         idempotency_key: Some(format!("error-of:{}:{}", run.id, run.executions)),
         resume_token: uuid::Uuid::new_v4().simple().to_string(),
         created_at: Utc::now(),
+        claimed_by: None,
     };
     if let Err(e) = rt.submit(new).await {
         tracing::warn!("starting the error flow failed: {e}");

@@ -4,7 +4,7 @@
 use tokio::sync::{mpsc, oneshot};
 
 use super::Runtime;
-use crate::store::{Enqueued, NewRun, StoreError};
+use crate::store::{ClaimedRun, Enqueued, NewRun, StoreError};
 
 /// At most this many runs per transaction.
 const MAX_BATCH: usize = 1024;
@@ -37,24 +37,66 @@ pub(super) async fn submit(rt: &Runtime, run: NewRun) -> Result<Enqueued, Ingest
     }
 }
 
+/// A run stored already claimed, as a worker takes it: a fresh run has no journal and no resumes.
+fn claimed(run: NewRun) -> ClaimedRun {
+    ClaimedRun {
+        id: run.id,
+        flow_id: run.flow_id,
+        version: run.version,
+        trigger: run.trigger,
+        resume_token: run.resume_token,
+        created_at: run.created_at,
+        prior: Default::default(),
+        resume: Default::default(),
+        executions: 1,
+    }
+}
+
 pub(super) async fn run(rt: Runtime, mut rx: mpsc::Receiver<Item>) {
     let mut batch: Vec<Item> = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let runs: Vec<NewRun> = batch.iter().map(|i| i.run.clone()).collect();
+        // Runs that find a free worker are stored already claimed and start as soon as the
+        // transaction commits, without a round through the queue; the rest are queued.
+        let mut permits = Vec::with_capacity(batch.len());
+        let runs: Vec<NewRun> = batch
+            .iter()
+            .map(|i| {
+                let permit = rt.inner.slots.clone().try_acquire_owned().ok();
+                let mut run = i.run.clone();
+                if permit.is_some() {
+                    run.claimed_by = Some(rt.inner.config.node.clone());
+                }
+                permits.push(permit);
+                run
+            })
+            .collect();
         let started = std::time::Instant::now();
-        match rt.inner.store.enqueue(&runs).await {
+        match rt.inner.store.enqueue(&runs, rt.inner.config.lease).await {
             Ok(results) => {
                 tracing::trace!(
                     runs = runs.len(),
                     ms = started.elapsed().as_secs_f64() * 1e3,
                     "ingest batch committed"
                 );
-                for (item, result) in batch.drain(..).zip(results) {
-                    if result == Enqueued::Created {
-                        // A full dispatch queue only means the dispatcher finds the run by polling.
-                        let _ = rt.inner.dispatch.try_send(item.run.id.clone());
-                    }
+                for (((item, result), run), permit) in
+                    batch.drain(..).zip(results).zip(runs).zip(permits)
+                {
+                    let created = result == Enqueued::Created;
                     let _ = item.reply.send(Ok(result));
+                    match permit {
+                        Some(permit) if created => {
+                            let rt = rt.clone();
+                            tokio::spawn(async move {
+                                super::execute::execute(&rt, claimed(run)).await;
+                                drop(permit);
+                            });
+                        }
+                        // A full dispatch queue only means the dispatcher finds the run by polling.
+                        None if created => {
+                            let _ = rt.inner.dispatch.try_send(run.id);
+                        }
+                        _ => {}
+                    }
                 }
                 rt.inner.wake.notify_one();
             }

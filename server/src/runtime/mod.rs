@@ -84,6 +84,8 @@ struct Inner {
     wake: Notify,
     journal: mpsc::Sender<journal::Entry>,
     waiters: waiters::Waiters,
+    /// Free workers: a run needs a permit to execute.
+    slots: Arc<tokio::sync::Semaphore>,
     /// Cancellation switches of the runs executing here.
     running: Mutex<HashMap<String, watch::Sender<bool>>>,
     shutdown: watch::Sender<bool>,
@@ -103,6 +105,7 @@ impl Runtime {
         let (journal_tx, journal_rx) = mpsc::channel(65_536);
         let (shutdown, _) = watch::channel(false);
         let flows = FlowCache::new(store.clone(), engine.clone());
+        let slots = Arc::new(tokio::sync::Semaphore::new(config.workers.max(1)));
         let runtime = Self {
             inner: Arc::new(Inner {
                 store,
@@ -115,6 +118,7 @@ impl Runtime {
                 wake: Notify::new(),
                 journal: journal_tx,
                 waiters: waiters::Waiters::default(),
+                slots,
                 running: Mutex::new(HashMap::new()),
                 shutdown,
             }),

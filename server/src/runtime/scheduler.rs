@@ -40,6 +40,7 @@ pub(super) async fn tick(rt: &Runtime) {
             idempotency_key: Some(format!("schedule:{}", fire_at.to_rfc3339())),
             resume_token: uuid::Uuid::new_v4().simple().to_string(),
             created_at: now,
+            claimed_by: None,
         };
         match rt.submit(run).await {
             Ok(_) => {

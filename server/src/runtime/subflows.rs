@@ -50,6 +50,7 @@ impl Subflows for ServerSubflows {
                 idempotency_key: Some(format!("subflow-of:{idempotency_key}")),
                 resume_token: uuid::Uuid::new_v4().simple().to_string(),
                 created_at: Utc::now(),
+                claimed_by: None,
             };
             let run_id = match self
                 .rt

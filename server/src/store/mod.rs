@@ -122,6 +122,9 @@ pub struct NewRun {
     pub resume_token: String,
     /// When it was received.
     pub created_at: DateTime<Utc>,
+    /// Stored already claimed by this node (which has a free worker for it), so it skips the
+    /// queue; `None` stores it queued.
+    pub claimed_by: Option<String>,
 }
 
 /// What [`Store::enqueue`] did with one run.
@@ -351,8 +354,9 @@ pub trait Store: Send + Sync + 'static {
     /// Sample data per step.
     async fn samples(&self, flow_id: &str) -> Result<BTreeMap<String, Value>, StoreError>;
 
-    /// Stores runs as queued, in one transaction; a run whose idempotency key exists is not stored.
-    async fn enqueue(&self, runs: &[NewRun]) -> Result<Vec<Enqueued>, StoreError>;
+    /// Stores runs in one transaction: queued, or already claimed (with `lease`) when
+    /// [`NewRun::claimed_by`] is set; a run whose idempotency key exists is not stored.
+    async fn enqueue(&self, runs: &[NewRun], lease: Duration) -> Result<Vec<Enqueued>, StoreError>;
     /// Claims queued runs for `node` with a lease: the given ids (if still queued), else the oldest.
     async fn claim(
         &self,

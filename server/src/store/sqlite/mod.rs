@@ -179,8 +179,8 @@ impl Store for SqliteStore {
     async fn samples(&self, flow_id: &str) -> Result<BTreeMap<String, Value>, StoreError> {
         self.samples_impl(flow_id).await
     }
-    async fn enqueue(&self, runs: &[NewRun]) -> Result<Vec<Enqueued>, StoreError> {
-        self.enqueue_impl(runs).await
+    async fn enqueue(&self, runs: &[NewRun], lease: Duration) -> Result<Vec<Enqueued>, StoreError> {
+        self.enqueue_impl(runs, lease).await
     }
     async fn claim(
         &self,

@@ -96,7 +96,13 @@ fn placeholders(n: usize) -> String {
 }
 
 impl SqliteStore {
-    pub(super) async fn enqueue_impl(&self, runs: &[NewRun]) -> Result<Vec<Enqueued>, StoreError> {
+    pub(super) async fn enqueue_impl(
+        &self,
+        runs: &[NewRun],
+        lease: Duration,
+    ) -> Result<Vec<Enqueued>, StoreError> {
+        let now = Utc::now();
+        let lease_until = millis(now) + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
         // One multi-row statement per chunk: with SQLite's per-statement overhead (and sqlx's
         // hand-off to its connection thread) a statement per webhook would cap ingest.
         let mut tx = self.writer.begin().await?;
@@ -104,9 +110,10 @@ impl SqliteStore {
         for chunk in runs.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "INSERT OR IGNORE INTO runs (id, flow_id, version, status, trigger, raw_method, raw_headers, raw_query,
-                                             raw_body, idempotency_key, resume_token, created_at)
+                                             raw_body, idempotency_key, resume_token, created_at,
+                                             claimed_by, lease_until, started_at, executions)
                  VALUES {} RETURNING id",
-                vec!["(?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+                vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
             );
             let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
             for r in chunk {
@@ -119,10 +126,12 @@ impl SqliteStore {
                     ),
                     None => (None, None, None, None),
                 };
+                let claimed = r.claimed_by.is_some();
                 q = q
                     .bind(r.id.clone())
                     .bind(r.flow_id.clone())
                     .bind(r.version)
+                    .bind(if claimed { "running" } else { "queued" })
                     .bind(to_json(&r.trigger))
                     .bind(method)
                     .bind(headers)
@@ -130,7 +139,11 @@ impl SqliteStore {
                     .bind(body)
                     .bind(r.idempotency_key.clone())
                     .bind(r.resume_token.clone())
-                    .bind(ts(r.created_at));
+                    .bind(ts(r.created_at))
+                    .bind(r.claimed_by.clone())
+                    .bind(claimed.then_some(lease_until))
+                    .bind(claimed.then(|| ts(now)))
+                    .bind(i64::from(claimed));
             }
             inserted.extend(q.fetch_all(&mut *tx).await?);
         }
