@@ -38,9 +38,11 @@ pub fn piece() -> BuiltinPiece {
 
 const AUTH_HELP: &str = "Who may call the webhook. `{\"type\": \"none\"}` (anyone with the URL), \
     `{\"type\": \"header\", \"name\": \"x-api-key\", \"value\": \"…\"}` (a shared secret in a \
-    header) or `{\"type\": \"basic\", \"username\": \"…\", \"password\": \"…\"}`. Requests that \
-    fail the check get 401 and start no run. The header carrying the credential is left out of \
-    `trigger.headers`.";
+    header), `{\"type\": \"basic\", \"username\": \"…\", \"password\": \"…\"}`, or \
+    `{\"type\": \"hmac\", \"header\": \"x-signature\", \"secret\": \"…\", \"algorithm\": \"sha256\", \
+    \"encoding\": \"hex\", \"prefix\": \"sha256=\"}` (an HMAC of the raw body; algorithm sha256, sha1 \
+    or sha512; encoding hex or base64; prefix optional). Requests that fail the check get 401 and \
+    start no run. The header carrying the credential is left out of `trigger.headers`.";
 
 const DEDUPE_HELP: &str = "Where the event's unique id is: a header name (`idempotency-key`) or \
     a top-level body field (`body.event_id`); `query.<name>` reads a query parameter. A request \
@@ -192,6 +194,45 @@ enum WebhookAuth {
     None,
     Header { name: String, value: String },
     Basic { username: String, password: String },
+    Hmac { header: String, secret: String, algorithm: HmacAlgorithm, base64: bool, prefix: String },
+}
+
+/// The hash behind an HMAC signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HmacAlgorithm {
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+/// Whether `tag` is the HMAC of `body` under `secret` (compared in constant time by `verify_slice`).
+fn hmac_matches(algorithm: HmacAlgorithm, secret: &[u8], body: &[u8], tag: &[u8]) -> bool {
+    use hmac::{Hmac, KeyInit, Mac};
+    fn check<D>(secret: &[u8], body: &[u8], tag: &[u8]) -> bool
+    where
+        Hmac<D>: KeyInit + Mac,
+        D: hmac::EagerHash,
+    {
+        match <Hmac<D> as KeyInit>::new_from_slice(secret) {
+            Ok(mut mac) => {
+                Mac::update(&mut mac, body);
+                mac.verify_slice(tag).is_ok()
+            }
+            Err(_) => false,
+        }
+    }
+    match algorithm {
+        HmacAlgorithm::Sha1 => check::<sha1::Sha1>(secret, body, tag),
+        HmacAlgorithm::Sha256 => check::<sha2::Sha256>(secret, body, tag),
+        HmacAlgorithm::Sha512 => check::<sha2::Sha512>(secret, body, tag),
+    }
+}
+
+fn decode_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
 }
 
 impl WebhookAuth {
@@ -219,7 +260,11 @@ impl WebhookAuth {
             Some(Value::String(kind)) => kind.trim().to_ascii_lowercase(),
             // `{}` means no auth; fields without a type are a mistake, not an open door.
             None | Some(Value::Null) if auth.is_empty() => return Ok(Self::None),
-            _ => return Err(misconfigured("`auth.type` is missing (`none`, `header` or `basic`)")),
+            _ => {
+                return Err(misconfigured(
+                    "`auth.type` is missing (`none`, `header`, `basic` or `hmac`)",
+                ));
+            }
         };
         match kind.as_str() {
             "none" => Ok(Self::None),
@@ -227,8 +272,43 @@ impl WebhookAuth {
             "basic" => {
                 Ok(Self::Basic { username: field("username")?, password: field("password")? })
             }
+            "hmac" => {
+                let optional = |name: &str| {
+                    auth.get(name).and_then(Value::as_str).map(str::to_ascii_lowercase)
+                };
+                let algorithm = match optional("algorithm").as_deref() {
+                    None | Some("sha256") => HmacAlgorithm::Sha256,
+                    Some("sha1") => HmacAlgorithm::Sha1,
+                    Some("sha512") => HmacAlgorithm::Sha512,
+                    Some(other) => {
+                        return Err(misconfigured(&format!(
+                            "unknown `auth.algorithm` `{other}` (use sha256, sha1 or sha512)"
+                        )));
+                    }
+                };
+                let base64 = match optional("encoding").as_deref() {
+                    None | Some("hex") => false,
+                    Some("base64") => true,
+                    Some(other) => {
+                        return Err(misconfigured(&format!(
+                            "unknown `auth.encoding` `{other}` (use hex or base64)"
+                        )));
+                    }
+                };
+                Ok(Self::Hmac {
+                    header: field("header")?,
+                    secret: field("secret")?,
+                    algorithm,
+                    base64,
+                    prefix: auth
+                        .get("prefix")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                })
+            }
             other => Err(misconfigured(&format!(
-                "unknown type `{other}` (use `none`, `header` or `basic`)"
+                "unknown type `{other}` (use `none`, `header`, `basic` or `hmac`)"
             ))),
         }
     }
@@ -236,6 +316,34 @@ impl WebhookAuth {
     fn verify(&self, request: &TriggerRequest) -> Result<(), TriggerError> {
         match self {
             Self::None => Ok(()),
+            Self::Hmac { header, secret, algorithm, base64, prefix } => {
+                let given = request.header(header).ok_or_else(|| {
+                    TriggerError::Unauthorized(format!(
+                        "the `{header}` signature header is missing"
+                    ))
+                })?;
+                let given = given.trim();
+                let given = given.strip_prefix(prefix.as_str()).unwrap_or(given);
+                let tag = if *base64 {
+                    base64::engine::general_purpose::STANDARD.decode(given).ok()
+                } else {
+                    decode_hex(&given.to_ascii_lowercase())
+                };
+                match tag {
+                    Some(tag)
+                        if hmac_matches(*algorithm, secret.as_bytes(), &request.body, &tag) =>
+                    {
+                        Ok(())
+                    }
+                    Some(_) => Err(TriggerError::Unauthorized(format!(
+                        "the `{header}` signature does not match the body"
+                    ))),
+                    None => Err(TriggerError::Unauthorized(format!(
+                        "the `{header}` signature is not valid {}",
+                        if *base64 { "base64" } else { "hex" }
+                    ))),
+                }
+            }
             Self::Header { name, value } => match request.header(name) {
                 None => Err(TriggerError::Unauthorized(format!("the `{name}` header is missing"))),
                 Some(given) if constant_time_eq(given.trim().as_bytes(), value.as_bytes()) => {
@@ -284,6 +392,7 @@ impl WebhookAuth {
             Self::None => None,
             Self::Header { name, .. } => Some(name),
             Self::Basic { .. } => Some("authorization"),
+            Self::Hmac { header, .. } => Some(header),
         }
     }
 }
@@ -497,5 +606,76 @@ mod tests {
         );
         assert_eq!(ok(json!({ "dedupe_key": "body.missing" }), &r).dedupe_key, None);
         assert_eq!(ok(json!({ "dedupe_key": "" }), &r).dedupe_key, None);
+    }
+
+    fn signed(header: &str, signature: &str) -> TriggerRequest {
+        let mut r = request(Some("application/json"), br#"{"call_id":"c-1"}"#);
+        r.headers.push((header.to_owned(), signature.to_owned()));
+        r
+    }
+
+    const SHA256_HEX: &str = "280c564ecbfac43e5084d8fd9c20b0386014efe81822b7c533a6839cf2e872e6";
+
+    #[test]
+    fn hmac_sha256_hex_with_and_without_prefix() {
+        let auth =
+            json!({ "auth": { "type": "hmac", "header": "x-signature", "secret": "whsec_test" } });
+        let e = ok(auth.clone(), &signed("x-signature", SHA256_HEX));
+        assert_eq!(e.output["body"]["call_id"], json!("c-1"));
+        assert!(
+            e.output["headers"].get("x-signature").is_none(),
+            "the signature header is left out"
+        );
+        // Upper-case hex is the same signature.
+        ok(auth, &signed("x-signature", &SHA256_HEX.to_ascii_uppercase()));
+        let prefixed = json!({ "auth": { "type": "hmac", "header": "x-hub-signature-256", "secret": "whsec_test", "prefix": "sha256=" } });
+        ok(prefixed, &signed("x-hub-signature-256", &format!("sha256={SHA256_HEX}")));
+    }
+
+    #[test]
+    fn hmac_sha1_base64_and_sha512() {
+        let sha1 = json!({ "auth": { "type": "hmac", "header": "x-sig", "secret": "whsec_test", "algorithm": "sha1", "encoding": "base64" } });
+        ok(sha1, &signed("x-sig", "y97F6qxxLnBR7b8BvE1A65iRHlo="));
+        let sha512 = json!({ "auth": { "type": "hmac", "header": "x-sig", "secret": "whsec_test", "algorithm": "sha512" } });
+        ok(
+            sha512,
+            &signed(
+                "x-sig",
+                "f85f0e514468abfa303ab3c298612dc226125fc7ac73a6fdc15c7829c2ff8a1ca08c6cda864066b0de35226e1d7bbce4e5ca25822290715e15b59690f1460e5a",
+            ),
+        );
+    }
+
+    #[test]
+    fn hmac_rejections_say_why() {
+        let auth =
+            json!({ "auth": { "type": "hmac", "header": "x-signature", "secret": "whsec_test" } });
+        let wrong = SHA256_HEX.replace('2', "3");
+        let cases = [
+            (
+                request(Some("application/json"), br#"{"call_id":"c-1"}"#),
+                "signature header is missing",
+            ),
+            (signed("x-signature", &wrong), "does not match the body"),
+            (signed("x-signature", "not-hex!"), "is not valid hex"),
+        ];
+        for (req, needle) in cases {
+            match event(auth.clone(), &req) {
+                Err(TriggerError::Unauthorized(m)) => assert!(m.contains(needle), "{m}"),
+                other => panic!("expected 401 with `{needle}`, got {other:?}"),
+            }
+        }
+        // A tampered body fails with the original signature.
+        let mut tampered = signed("x-signature", SHA256_HEX);
+        tampered.body = br#"{"call_id":"c-2"}"#.to_vec();
+        assert!(matches!(event(auth, &tampered), Err(TriggerError::Unauthorized(_))));
+        let bad =
+            json!({ "auth": { "type": "hmac", "header": "x", "secret": "s", "algorithm": "md5" } });
+        match event(bad, &signed("x", SHA256_HEX)) {
+            Err(TriggerError::Unauthorized(m)) => {
+                assert!(m.contains("unknown `auth.algorithm` `md5`"), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
