@@ -17,7 +17,7 @@ use crate::api::json_body;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::runtime::SyncOutcome;
-use crate::store::{Enqueued, NewRun, RawRequest};
+use crate::store::{Enqueued, NewRun};
 
 /// Which variant of the hook was called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,8 +32,8 @@ fn raw_request(
     headers: &HeaderMap,
     query: Vec<(String, String)>,
     body: &Bytes,
-) -> RawRequest {
-    RawRequest {
+) -> TriggerRequest {
+    TriggerRequest {
         method: method.as_str().to_owned(),
         headers: headers
             .iter()
@@ -90,13 +90,7 @@ async fn ingest(
     let compiled = state.runtime.flows().get(flow_id, version).await.map_err(|e| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "flow_invalid", e.to_string())
     })?;
-    let raw = raw_request(&method, &headers, query, &body);
-    let request = TriggerRequest {
-        method: raw.method.clone(),
-        headers: raw.headers.clone(),
-        query: raw.query.clone(),
-        body: raw.body.clone(),
-    };
+    let request = raw_request(&method, &headers, query, &body);
     let event = state.runtime.engine().trigger_event(&compiled, &request).map_err(trigger_error)?;
     let idempotency_key = headers
         .get("idempotency-key")
@@ -110,7 +104,7 @@ async fn ingest(
         flow_id: flow_id.to_owned(),
         version,
         trigger: event.output,
-        raw: Some(raw),
+        raw: Some(request),
         idempotency_key,
         resume_token: uuid::Uuid::new_v4().simple().to_string(),
         created_at: Utc::now(),

@@ -58,15 +58,16 @@ pub(super) async fn run(rt: Runtime, mut rx: mpsc::Receiver<Item>) {
         // Runs that find a free worker are stored already claimed and start as soon as the
         // transaction commits, without a round through the queue; the rest are queued.
         let mut permits = Vec::with_capacity(batch.len());
+        let mut replies = Vec::with_capacity(batch.len());
         let runs: Vec<NewRun> = batch
-            .iter()
-            .map(|i| {
+            .drain(..)
+            .map(|Item { mut run, reply }| {
                 let permit = rt.inner.slots.clone().try_acquire_owned().ok();
-                let mut run = i.run.clone();
                 if permit.is_some() {
                     run.claimed_by = Some(rt.inner.config.node.clone());
                 }
                 permits.push(permit);
+                replies.push(reply);
                 run
             })
             .collect();
@@ -78,11 +79,11 @@ pub(super) async fn run(rt: Runtime, mut rx: mpsc::Receiver<Item>) {
                     ms = started.elapsed().as_secs_f64() * 1e3,
                     "ingest batch committed"
                 );
-                for (((item, result), run), permit) in
-                    batch.drain(..).zip(results).zip(runs).zip(permits)
+                for (((reply, result), run), permit) in
+                    replies.into_iter().zip(results).zip(runs).zip(permits)
                 {
                     let created = result == Enqueued::Created;
-                    let _ = item.reply.send(Ok(result));
+                    let _ = reply.send(Ok(result));
                     match permit {
                         Some(permit) if created => {
                             let rt = rt.clone();
@@ -103,8 +104,8 @@ pub(super) async fn run(rt: Runtime, mut rx: mpsc::Receiver<Item>) {
             Err(e) => {
                 tracing::error!("ingest batch of {} failed: {e}", runs.len());
                 let message = e.to_string();
-                for item in batch.drain(..) {
-                    let _ = item.reply.send(Err(message.clone()));
+                for reply in replies {
+                    let _ = reply.send(Err(message.clone()));
                 }
             }
         }

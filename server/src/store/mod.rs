@@ -90,19 +90,6 @@ pub struct FlowQuery {
     pub folder: Option<String>,
 }
 
-/// The raw request a run was started by, kept for signature checks and replays.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct RawRequest {
-    /// HTTP method.
-    pub method: String,
-    /// Headers (lower-case names).
-    pub headers: Vec<(String, String)>,
-    /// Query parameters.
-    pub query: Vec<(String, String)>,
-    /// The body, byte for byte.
-    pub body: Vec<u8>,
-}
-
 /// A run to store as queued.
 #[derive(Debug, Clone)]
 pub struct NewRun {
@@ -115,7 +102,7 @@ pub struct NewRun {
     /// The trigger's output.
     pub trigger: Value,
     /// The request that started it, if any.
-    pub raw: Option<RawRequest>,
+    pub raw: Option<switchboard_engine::TriggerRequest>,
     /// Deduplicates retries of the same event.
     pub idempotency_key: Option<String>,
     /// The secret each `wait` step's resume token derives from.
