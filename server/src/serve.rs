@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
-use switchboard_engine::{Engine, HttpConfig};
 
 use crate::app::{AppState, HttpSettings, app};
 use crate::runtime::{Runtime, RuntimeConfig};
@@ -132,13 +131,7 @@ fn init_logging(json: bool) {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = args.data.open().await?;
-    let mut http = HttpConfig::default();
-    for (key, value) in std::env::vars() {
-        if let Some(piece) = key.strip_prefix("SWITCHBOARD_BASE_URL_") {
-            http.base_url_overrides.insert(piece.to_ascii_lowercase(), value);
-        }
-    }
-    let engine = Arc::new(Engine::with_builtin_pieces(http).map_err(|e| anyhow::anyhow!("{e}"))?);
+    let engine = Arc::new(crate::cli::engine()?);
     let env_key = std::env::var(crate::secrets::ENCRYPTION_KEY_ENV).ok();
     let data_dir = args.data.data_dir.clone();
     let (cipher, key_source) = tokio::task::spawn_blocking(move || {
