@@ -8,7 +8,6 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use serde_json::{Value, json};
 use switchboard_engine::RunStatus;
 use switchboard_engine::piece::{TriggerError, TriggerRequest};
@@ -97,19 +96,13 @@ async fn ingest(
         .and_then(|v| v.to_str().ok())
         .map(|k| format!("header:{k}"))
         .or_else(|| event.dedupe_key.map(|k| format!("event:{k}")));
-    let run_id = uuid::Uuid::new_v4().to_string();
-    let waiter = (mode != Mode::Async).then(|| state.runtime.waiter(&run_id));
     let run = NewRun {
-        id: run_id.clone(),
-        flow_id: flow_id.to_owned(),
-        version,
-        trigger: event.output,
         raw: Some(request),
         idempotency_key,
-        resume_token: uuid::Uuid::new_v4().simple().to_string(),
-        created_at: Utc::now(),
-        claimed_by: None,
+        ..NewRun::new(flow_id, version, event.output)
     };
+    let run_id = run.id.clone();
+    let waiter = (mode != Mode::Async).then(|| state.runtime.waiter(&run_id));
     let enqueued = match state.runtime.submit(run).await {
         Ok(e) => e,
         Err(e) => {

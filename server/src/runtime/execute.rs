@@ -193,15 +193,8 @@ async fn start_error_flow(
         "failed_at": Utc::now().to_rfc3339(),
     });
     let new = NewRun {
-        id: uuid::Uuid::new_v4().to_string(),
-        flow_id: error_flow.to_owned(),
-        version,
-        trigger: json!({ "body": body }),
-        raw: None,
         idempotency_key: Some(format!("error-of:{}:{}", run.id, run.executions)),
-        resume_token: uuid::Uuid::new_v4().simple().to_string(),
-        created_at: Utc::now(),
-        claimed_by: None,
+        ..NewRun::new(error_flow, version, json!({ "body": body }))
     };
     if let Err(e) = rt.submit(new).await {
         tracing::warn!("starting the error flow failed: {e}");

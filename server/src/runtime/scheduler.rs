@@ -32,15 +32,13 @@ pub(super) async fn tick(rt: &Runtime) {
         let due = spec.due(flow.last_fired, flow.created_at, now, rt.inner.config.catch_up);
         let Some(fire_at) = due.fire_at else { continue };
         let run = NewRun {
-            id: uuid::Uuid::new_v4().to_string(),
-            flow_id: flow.flow_id.clone(),
-            version: Some(flow.version),
-            trigger: json!({ "scheduled_at": fire_at.to_rfc3339() }),
-            raw: None,
             idempotency_key: Some(format!("schedule:{}", fire_at.to_rfc3339())),
-            resume_token: uuid::Uuid::new_v4().simple().to_string(),
             created_at: now,
-            claimed_by: None,
+            ..NewRun::new(
+                &flow.flow_id,
+                Some(flow.version),
+                json!({ "scheduled_at": fire_at.to_rfc3339() }),
+            )
         };
         match rt.submit(run).await {
             Ok(_) => {

@@ -1,7 +1,6 @@
 //! `subflow` steps on the server: the called flow's published version runs as a run of its own
 //! (stored, journaled, visible in its history), with the input as its trigger body.
 
-use chrono::Utc;
 use serde_json::{Value, json};
 use switchboard_engine::piece::BoxFuture;
 use switchboard_engine::{ErrorKind, RunStatus, StepError};
@@ -39,19 +38,16 @@ impl Subflows for ServerSubflows {
             let version = row.published_version.ok_or_else(|| {
                 StepError::invalid_input(format!("subflow `{flow}` has no published version"))
             })?;
-            let id = uuid::Uuid::new_v4().to_string();
-            let waiter = wait.then(|| self.rt.waiter(&id));
             let run = NewRun {
-                id: id.clone(),
-                flow_id: flow.to_owned(),
-                version: Some(version),
-                trigger: json!({ "body": input, "parent_run_id": self.parent_run }),
-                raw: None,
                 idempotency_key: Some(format!("subflow-of:{idempotency_key}")),
-                resume_token: uuid::Uuid::new_v4().simple().to_string(),
-                created_at: Utc::now(),
-                claimed_by: None,
+                ..NewRun::new(
+                    flow,
+                    Some(version),
+                    json!({ "body": input, "parent_run_id": self.parent_run }),
+                )
             };
+            let id = run.id.clone();
+            let waiter = wait.then(|| self.rt.waiter(&id));
             let run_id = match self
                 .rt
                 .submit(run)

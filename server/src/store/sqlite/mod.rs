@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../../migrations/sqlite/0001_init.sql")),
     (2, "schedules", include_str!("../../../migrations/sqlite/0002_schedules.sql")),
     (3, "accounts", include_str!("../../../migrations/sqlite/0003_accounts.sql")),
+    (4, "resume_by_id", include_str!("../../../migrations/sqlite/0004_resume_by_id.sql")),
 ];
 
 /// SQLite-backed [`Store`].

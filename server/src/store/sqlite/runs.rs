@@ -355,10 +355,12 @@ impl SqliteStore {
     ) -> Result<Option<String>, StoreError> {
         // `<run token>~<step path>` resumes that step; the bare run token resumes the first wait.
         let run_token = token.split('~').next().unwrap_or(token);
+        let Some(run_id) = crate::store::run_id_of_token(run_token) else { return Ok(None) };
         let mut tx = self.writer.begin().await?;
         let Some(row) = sqlx::query(
-            "SELECT id, pauses, resume FROM runs WHERE resume_token = ? AND status = 'paused'",
+            "SELECT id, pauses, resume FROM runs WHERE id = ? AND resume_token = ? AND status = 'paused'",
         )
+        .bind(run_id)
         .bind(run_token)
         .fetch_optional(&mut *tx)
         .await?
