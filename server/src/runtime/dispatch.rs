@@ -12,6 +12,8 @@ use super::{Runtime, execute};
 
 /// Ids remembered for claiming; beyond this the database poll finds them.
 const MAX_PENDING_IDS: usize = 65_536;
+/// How often the write-ahead log is checkpointed: often enough that each pass is short.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
 pub(super) async fn run(rt: Runtime, mut rx: mpsc::Receiver<String>) {
     let slots = rt.inner.slots.clone();
@@ -102,9 +104,6 @@ pub(super) async fn housekeeping(rt: Runtime) {
             _ = shutdown.changed() => return,
         }
         super::scheduler::tick(&rt).await;
-        if let Err(e) = rt.inner.store.checkpoint().await {
-            tracing::warn!("database checkpoint failed: {e}");
-        }
         if let Ok(depth) = rt.inner.store.queue_depth().await {
             metrics::gauge!(crate::telemetry::QUEUE_DEPTH).set(depth as f64);
         }
@@ -148,6 +147,22 @@ pub(super) async fn housekeeping(rt: Runtime) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!("requeueing lapsed runs failed: {e}"),
             }
+        }
+    }
+}
+
+/// Keeps the database's write-ahead log short, in the background.
+pub(super) async fn checkpoints(rt: Runtime) {
+    let mut shutdown = rt.inner.shutdown.subscribe();
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        if let Err(e) = rt.inner.store.checkpoint().await {
+            tracing::warn!("database checkpoint failed: {e}");
         }
     }
 }

@@ -1,13 +1,14 @@
-//! Group commit for incoming runs: every submission waiting when the writer is free goes into the
-//! same transaction, and each submitter is answered once that transaction has committed.
+//! Incoming runs: submissions wait for the writer (see `writer`), which stores every submission
+//! waiting when it is free in one transaction, and each submitter is answered once that
+//! transaction has committed.
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
 use super::Runtime;
 use crate::store::{ClaimedRun, Enqueued, NewRun, StoreError};
 
 /// At most this many runs per transaction.
-const MAX_BATCH: usize = 1024;
+pub(super) const MAX_BATCH: usize = 1024;
 
 /// Why a run could not be stored.
 #[derive(Debug, thiserror::Error)]
@@ -52,62 +53,61 @@ fn claimed(run: NewRun) -> ClaimedRun {
     }
 }
 
-pub(super) async fn run(rt: Runtime, mut rx: mpsc::Receiver<Item>) {
-    let mut batch: Vec<Item> = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        // Runs that find a free worker are stored already claimed and start as soon as the
-        // transaction commits, without a round through the queue; the rest are queued.
-        let mut permits = Vec::with_capacity(batch.len());
-        let mut replies = Vec::with_capacity(batch.len());
-        let runs: Vec<NewRun> = batch
-            .drain(..)
-            .map(|Item { mut run, reply }| {
-                let permit = rt.inner.slots.clone().try_acquire_owned().ok();
-                if permit.is_some() {
-                    run.claimed_by = Some(rt.inner.config.node.clone());
-                }
-                permits.push(permit);
-                replies.push(reply);
-                run
-            })
-            .collect();
-        let started = std::time::Instant::now();
-        match rt.inner.store.enqueue(&runs, rt.inner.config.lease).await {
-            Ok(results) => {
-                tracing::trace!(
-                    runs = runs.len(),
-                    ms = started.elapsed().as_secs_f64() * 1e3,
-                    "ingest batch committed"
-                );
-                for (((reply, result), run), permit) in
-                    replies.into_iter().zip(results).zip(runs).zip(permits)
-                {
-                    let created = result == Enqueued::Created;
-                    let _ = reply.send(Ok(result));
-                    match permit {
-                        Some(permit) if created => {
-                            let rt = rt.clone();
-                            tokio::spawn(async move {
-                                super::execute::execute(&rt, claimed(run)).await;
-                                drop(permit);
-                            });
-                        }
-                        // A full dispatch queue only means the dispatcher finds the run by polling.
-                        None if created => {
-                            let _ = rt.inner.dispatch.try_send(run.id);
-                        }
-                        _ => {}
-                    }
-                }
-                rt.inner.wake.notify_one();
-            }
-            Err(e) => {
-                tracing::error!("ingest batch of {} failed: {e}", runs.len());
-                let message = e.to_string();
-                for reply in replies {
-                    let _ = reply.send(Err(message.clone()));
-                }
-            }
+/// Runs taken from a batch of submissions, and what to do with each once they are committed.
+pub(super) struct Prepared {
+    pub(super) runs: Vec<NewRun>,
+    replies: Vec<oneshot::Sender<Result<Enqueued, String>>>,
+    permits: Vec<Option<tokio::sync::OwnedSemaphorePermit>>,
+}
+
+/// Runs that find a free worker are stored already claimed and start as soon as the transaction
+/// commits, without a round through the queue; the rest are queued.
+pub(super) fn prepare(rt: &Runtime, items: &mut Vec<Item>) -> Prepared {
+    let mut prepared = Prepared {
+        runs: Vec::with_capacity(items.len()),
+        replies: Vec::with_capacity(items.len()),
+        permits: Vec::with_capacity(items.len()),
+    };
+    for Item { mut run, reply } in items.drain(..) {
+        let permit = rt.inner.slots.clone().try_acquire_owned().ok();
+        if permit.is_some() {
+            run.claimed_by = Some(rt.inner.config.node.clone());
         }
+        prepared.permits.push(permit);
+        prepared.replies.push(reply);
+        prepared.runs.push(run);
+    }
+    prepared
+}
+
+/// After the commit: answers each submitter and starts the runs that were stored claimed.
+pub(super) fn committed(rt: &Runtime, prepared: Prepared, results: Vec<Enqueued>) {
+    let Prepared { runs, replies, permits } = prepared;
+    for (((reply, result), run), permit) in replies.into_iter().zip(results).zip(runs).zip(permits)
+    {
+        let created = result == Enqueued::Created;
+        let _ = reply.send(Ok(result));
+        match permit {
+            Some(permit) if created => {
+                let rt = rt.clone();
+                tokio::spawn(async move {
+                    super::execute::execute(&rt, claimed(run)).await;
+                    drop(permit);
+                });
+            }
+            // A full dispatch queue only means the dispatcher finds the run by polling.
+            None if created => {
+                let _ = rt.inner.dispatch.try_send(run.id);
+            }
+            _ => {}
+        }
+    }
+    rt.inner.wake.notify_one();
+}
+
+/// The commit failed: nothing was stored, every submitter hears so.
+pub(super) fn failed(prepared: Prepared, message: &str) {
+    for reply in prepared.replies {
+        let _ = reply.send(Err(message.to_owned()));
     }
 }

@@ -1,9 +1,7 @@
-//! The journal writer: step records and run ends from every executing run, written in batches.
-//! A failed write is retried (with backoff) rather than dropped: a lost record means a step runs
-//! again after a crash.
+//! The journal: step records and run ends from every executing run, queued for the writer (see
+//! `writer`), which commits them in batches.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use switchboard_engine::exec::{Journal, StepRecord};
 use switchboard_engine::piece::BoxFuture;
@@ -12,7 +10,8 @@ use tokio::sync::{mpsc, oneshot};
 use super::Runtime;
 use crate::store::{JournalBatch, RunEnd, StepWrite};
 
-const MAX_BATCH: usize = 4096;
+/// At most this many entries per transaction.
+pub(super) const MAX_BATCH: usize = 4096;
 
 pub(super) enum Entry {
     Step(Box<StepWrite>),
@@ -56,37 +55,18 @@ pub(super) async fn end(rt: &Runtime, end: RunEnd) {
     }
 }
 
-pub(super) async fn run(rt: Runtime, mut rx: mpsc::Receiver<Entry>) {
-    let mut entries = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut entries, MAX_BATCH).await > 0 {
-        let mut batch = JournalBatch::default();
-        let mut acks = Vec::new();
-        for e in entries.drain(..) {
-            match e {
-                Entry::Step(s) => batch.steps.push(*s),
-                Entry::End(end, ack) => {
-                    batch.ends.push(*end);
-                    acks.push(ack);
-                }
+/// Sorts journal entries into a batch, and the acknowledgements to send once it is committed.
+pub(super) fn batch(entries: &mut Vec<Entry>) -> (JournalBatch, Vec<oneshot::Sender<()>>) {
+    let mut batch = JournalBatch::default();
+    let mut acks = Vec::new();
+    for e in entries.drain(..) {
+        match e {
+            Entry::Step(s) => batch.steps.push(*s),
+            Entry::End(end, ack) => {
+                batch.ends.push(*end);
+                acks.push(ack);
             }
-        }
-        let mut delay = Duration::from_millis(50);
-        loop {
-            match rt.inner.store.write_journal(&batch).await {
-                Ok(()) => break,
-                Err(e) => {
-                    tracing::error!(
-                        "journal write of {} steps / {} ends failed, retrying: {e}",
-                        batch.steps.len(),
-                        batch.ends.len()
-                    );
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(5));
-                }
-            }
-        }
-        for ack in acks {
-            let _ = ack.send(());
         }
     }
+    (batch, acks)
 }

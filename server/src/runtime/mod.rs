@@ -15,6 +15,7 @@ mod journal;
 mod scheduler;
 mod subflows;
 mod waiters;
+mod writer;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -131,10 +132,10 @@ impl Runtime {
         if let Err(e) = runtime.inner.store.requeue_lapsed().await {
             tracing::warn!("could not requeue lapsed runs at start: {e}");
         }
-        tokio::spawn(ingest::run(runtime.clone(), ingest_rx));
-        tokio::spawn(journal::run(runtime.clone(), journal_rx));
+        tokio::spawn(writer::run(runtime.clone(), ingest_rx, journal_rx));
         tokio::spawn(dispatch::run(runtime.clone(), dispatch_rx));
         tokio::spawn(dispatch::housekeeping(runtime.clone()));
+        tokio::spawn(dispatch::checkpoints(runtime.clone()));
         runtime
     }
 

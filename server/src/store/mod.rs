@@ -371,9 +371,16 @@ pub trait Store: Send + Sync + 'static {
     /// Sample data per step.
     async fn samples(&self, flow_id: &str) -> Result<BTreeMap<String, Value>, StoreError>;
 
-    /// Stores runs in one transaction: queued, or already claimed (with `lease`) when
-    /// [`NewRun::claimed_by`] is set; a run whose idempotency key exists is not stored.
-    async fn enqueue(&self, runs: &[NewRun], lease: Duration) -> Result<Vec<Enqueued>, StoreError>;
+    /// Stores new runs and a journal batch in one transaction (either may be empty). New runs
+    /// are queued, or already claimed (with `lease`) when [`NewRun::claimed_by`] is set; a run
+    /// whose idempotency key exists is not stored. Sharing the transaction is what lets one
+    /// commit serve webhooks and executing runs alike.
+    async fn write(
+        &self,
+        runs: &[NewRun],
+        lease: Duration,
+        journal: &JournalBatch,
+    ) -> Result<Vec<Enqueued>, StoreError>;
     /// Claims queued runs for `node` with a lease: the given ids (if still queued), else the oldest.
     async fn claim(
         &self,
@@ -389,8 +396,6 @@ pub trait Store: Send + Sync + 'static {
         ids: &[String],
         lease: Duration,
     ) -> Result<(), StoreError>;
-    /// Writes step records and run ends in one transaction.
-    async fn write_journal(&self, batch: &JournalBatch) -> Result<(), StoreError>;
     /// Puts the runs `node` had claimed back in the queue: called when that node starts, since
     /// none of them can still be executing. Returns how many.
     async fn release_node(&self, node: &str) -> Result<u64, StoreError>;
@@ -469,8 +474,8 @@ pub trait Store: Send + Sync + 'static {
         finished_before: DateTime<Utc>,
         keep_per_flow: Option<u32>,
     ) -> Result<u64, StoreError>;
-    /// Background maintenance of the database files (SQLite: a WAL checkpoint); called about once
-    /// a second.
+    /// Background maintenance of the database files (SQLite: a WAL checkpoint); called a few
+    /// times a second, from a task of its own.
     async fn checkpoint(&self) -> Result<(), StoreError>;
     /// How many runs are queued.
     async fn queue_depth(&self) -> Result<i64, StoreError>;

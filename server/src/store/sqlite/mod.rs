@@ -62,10 +62,10 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-65536")
-            // A maintenance connection checkpoints in the background every second (`checkpoint`),
-            // so the checkpoint a committing write runs at this size finds the WAL mostly copied
-            // already, and the WAL file starts over instead of growing.
-            .pragma("wal_autocheckpoint", "8192");
+            // Checkpoints run in the background (`checkpoint`), never inside a commit: a checkpoint
+            // ends with fsyncs that would stall every webhook waiting on that commit. This
+            // threshold is only a safety net should the background task fall far behind.
+            .pragma("wal_autocheckpoint", "65536");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
@@ -180,8 +180,13 @@ impl Store for SqliteStore {
     async fn samples(&self, flow_id: &str) -> Result<BTreeMap<String, Value>, StoreError> {
         self.samples_impl(flow_id).await
     }
-    async fn enqueue(&self, runs: &[NewRun], lease: Duration) -> Result<Vec<Enqueued>, StoreError> {
-        self.enqueue_impl(runs, lease).await
+    async fn write(
+        &self,
+        runs: &[NewRun],
+        lease: Duration,
+        journal: &JournalBatch,
+    ) -> Result<Vec<Enqueued>, StoreError> {
+        self.write_impl(runs, lease, journal).await
     }
     async fn claim(
         &self,
@@ -199,9 +204,6 @@ impl Store for SqliteStore {
         lease: Duration,
     ) -> Result<(), StoreError> {
         self.renew_leases_impl(node, ids, lease).await
-    }
-    async fn write_journal(&self, batch: &JournalBatch) -> Result<(), StoreError> {
-        self.write_journal_impl(batch).await
     }
     async fn release_node(&self, node: &str) -> Result<u64, StoreError> {
         let r = sqlx::query("UPDATE runs SET status = 'queued', claimed_by = NULL, lease_until = NULL WHERE status = 'running' AND claimed_by = ?")
@@ -306,8 +308,16 @@ impl Store for SqliteStore {
         self.prune_runs_impl(finished_before, keep_per_flow).await
     }
     async fn checkpoint(&self) -> Result<(), StoreError> {
-        // PASSIVE copies what it can without blocking the writer.
-        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&self.maintenance).await?;
+        // First the bulk, with its fsyncs, on a connection of its own: PASSIVE copies the WAL
+        // into the database file without blocking the writer.
+        let (_, wal_frames, _): (i64, i64, i64) =
+            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&self.maintenance).await?;
+        // Then the few frames committed meanwhile, on the writer's own connection, between two
+        // of its transactions: the next write finds the WAL fully copied and starts it over, so
+        // the WAL file stays small however long the load lasts.
+        if wal_frames > 0 {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&self.writer).await?;
+        }
         Ok(())
     }
     async fn queue_depth(&self) -> Result<i64, StoreError> {

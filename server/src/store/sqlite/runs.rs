@@ -96,88 +96,20 @@ fn placeholders(n: usize) -> String {
 }
 
 impl SqliteStore {
-    pub(super) async fn enqueue_impl(
+    pub(super) async fn write_impl(
         &self,
         runs: &[NewRun],
         lease: Duration,
+        journal: &JournalBatch,
     ) -> Result<Vec<Enqueued>, StoreError> {
-        let now = Utc::now();
-        let lease_until = millis(now) + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
-        // One multi-row statement per chunk: with SQLite's per-statement overhead (and sqlx's
-        // hand-off to its connection thread) a statement per webhook would cap ingest.
+        if runs.is_empty() && journal.steps.is_empty() && journal.ends.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut tx = self.writer.begin().await?;
-        let mut inserted: HashSet<String> = HashSet::with_capacity(runs.len());
-        for chunk in runs.chunks(ROWS_PER_STATEMENT) {
-            let sql = format!(
-                "INSERT OR IGNORE INTO runs (id, flow_id, version, status, trigger, raw_method, raw_headers, raw_query,
-                                             raw_body, idempotency_key, resume_token, created_at,
-                                             claimed_by, lease_until, started_at, executions)
-                 VALUES {} RETURNING id",
-                vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
-            );
-            let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
-            for r in chunk {
-                let (method, headers, query, body) = match &r.raw {
-                    Some(raw) => (
-                        Some(raw.method.clone()),
-                        Some(to_json(&raw.headers)),
-                        Some(to_json(&raw.query)),
-                        Some(raw.body.clone()),
-                    ),
-                    None => (None, None, None, None),
-                };
-                let claimed = r.claimed_by.is_some();
-                q = q
-                    .bind(r.id.clone())
-                    .bind(r.flow_id.clone())
-                    .bind(r.version)
-                    .bind(if claimed { "running" } else { "queued" })
-                    .bind(to_json(&r.trigger))
-                    .bind(method)
-                    .bind(headers)
-                    .bind(query)
-                    .bind(body)
-                    .bind(r.idempotency_key.clone())
-                    .bind(r.resume_token.clone())
-                    .bind(ts(r.created_at))
-                    .bind(r.claimed_by.clone())
-                    .bind(claimed.then_some(lease_until))
-                    .bind(claimed.then(|| ts(now)))
-                    .bind(i64::from(claimed));
-            }
-            inserted.extend(q.fetch_all(&mut *tx).await?);
-        }
-        let mut out = Vec::with_capacity(runs.len());
-        for r in runs {
-            if inserted.contains(&r.id) {
-                out.push(Enqueued::Created);
-                continue;
-            }
-            // Not inserted: its idempotency key was taken (by an earlier run or one in this batch).
-            let existing: Option<String> = match &r.idempotency_key {
-                Some(key) => {
-                    sqlx::query_scalar(
-                        "SELECT id FROM runs WHERE flow_id = ? AND idempotency_key = ?",
-                    )
-                    .bind(&r.flow_id)
-                    .bind(key)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                }
-                None => None,
-            };
-            match existing {
-                Some(run_id) => out.push(Enqueued::Existing { run_id }),
-                None => {
-                    return Err(StoreError::Corrupt {
-                        what: "runs",
-                        message: format!("run {} was neither stored nor a duplicate", r.id),
-                    });
-                }
-            }
-        }
+        let enqueued = enqueue(&mut tx, runs, lease).await?;
+        write_journal(&mut tx, journal).await?;
         tx.commit().await?;
-        Ok(out)
+        Ok(enqueued)
     }
 
     pub(super) async fn claim_impl(
@@ -252,55 +184,6 @@ impl SqliteStore {
             q = q.bind(id);
         }
         q.execute(&self.writer).await?;
-        Ok(())
-    }
-
-    pub(super) async fn write_journal_impl(&self, batch: &JournalBatch) -> Result<(), StoreError> {
-        if batch.steps.is_empty() && batch.ends.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.writer.begin().await?;
-        for chunk in batch.steps.chunks(ROWS_PER_STATEMENT * 2) {
-            let sql = format!(
-                "INSERT OR REPLACE INTO run_steps (run_id, path, record) VALUES {}",
-                vec!["(?, ?, ?)"; chunk.len()].join(", ")
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for s in chunk {
-                q = q.bind(s.run_id.clone()).bind(s.path.clone()).bind(to_json(&s.record));
-            }
-            q.execute(&mut *tx).await?;
-        }
-        for chunk in batch.ends.chunks(ROWS_PER_STATEMENT) {
-            // `AND runs.status = 'running'`: a run cancelled while it executed stays cancelled.
-            let sql = format!(
-                "UPDATE runs SET status = v.column2, error = v.column3, response = v.column4, output = v.column5,
-                                 pauses = v.column6, wake_at = v.column7, started_at = v.column8,
-                                 finished_at = v.column9, duration_ms = v.column10,
-                                 claimed_by = NULL, lease_until = NULL, resume = NULL
-                 FROM (VALUES {}) AS v
-                 WHERE runs.id = v.column1 AND runs.status = 'running'",
-                vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for e in chunk {
-                let finished =
-                    !matches!(e.status, RunStatus::Paused | RunStatus::Running | RunStatus::Queued);
-                q = q
-                    .bind(e.run_id.clone())
-                    .bind(status_text(e.status))
-                    .bind(e.error.as_ref().map(to_json))
-                    .bind(e.response.as_ref().map(to_json))
-                    .bind(e.output.as_ref().map(to_json))
-                    .bind((!e.pauses.is_empty()).then(|| to_json(&e.pauses)))
-                    .bind(e.wake_at.map(millis))
-                    .bind(ts(e.started_at))
-                    .bind(finished.then(now_text))
-                    .bind(e.duration_ms);
-            }
-            q.execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -544,4 +427,132 @@ impl SqliteStore {
         tx.commit().await?;
         Ok(by_age + by_count)
     }
+}
+
+/// Inserts new runs: one multi-row statement per chunk (with SQLite's per-statement overhead, and
+/// sqlx's hand-off to its connection thread, a statement per webhook would cap ingest).
+async fn enqueue(
+    tx: &mut sqlx::SqliteConnection,
+    runs: &[NewRun],
+    lease: Duration,
+) -> Result<Vec<Enqueued>, StoreError> {
+    let now = Utc::now();
+    let lease_until = millis(now) + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
+    let mut inserted: HashSet<String> = HashSet::with_capacity(runs.len());
+    for chunk in runs.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT OR IGNORE INTO runs (id, flow_id, version, status, trigger, raw_method, raw_headers, raw_query,
+                                         raw_body, idempotency_key, resume_token, created_at,
+                                         claimed_by, lease_until, started_at, executions)
+             VALUES {} RETURNING id",
+            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+        for r in chunk {
+            let (method, headers, query, body) = match &r.raw {
+                Some(raw) => (
+                    Some(raw.method.clone()),
+                    Some(to_json(&raw.headers)),
+                    Some(to_json(&raw.query)),
+                    Some(raw.body.clone()),
+                ),
+                None => (None, None, None, None),
+            };
+            let claimed = r.claimed_by.is_some();
+            q = q
+                .bind(r.id.clone())
+                .bind(r.flow_id.clone())
+                .bind(r.version)
+                .bind(if claimed { "running" } else { "queued" })
+                .bind(to_json(&r.trigger))
+                .bind(method)
+                .bind(headers)
+                .bind(query)
+                .bind(body)
+                .bind(r.idempotency_key.clone())
+                .bind(r.resume_token.clone())
+                .bind(ts(r.created_at))
+                .bind(r.claimed_by.clone())
+                .bind(claimed.then_some(lease_until))
+                .bind(claimed.then(|| ts(now)))
+                .bind(i64::from(claimed));
+        }
+        inserted.extend(q.fetch_all(&mut *tx).await?);
+    }
+    let mut out = Vec::with_capacity(runs.len());
+    for r in runs {
+        if inserted.contains(&r.id) {
+            out.push(Enqueued::Created);
+            continue;
+        }
+        // Not inserted: its idempotency key was taken (by an earlier run or one in this batch).
+        let existing: Option<String> = match &r.idempotency_key {
+            Some(key) => {
+                sqlx::query_scalar("SELECT id FROM runs WHERE flow_id = ? AND idempotency_key = ?")
+                    .bind(&r.flow_id)
+                    .bind(key)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+            None => None,
+        };
+        match existing {
+            Some(run_id) => out.push(Enqueued::Existing { run_id }),
+            None => {
+                return Err(StoreError::Corrupt {
+                    what: "runs",
+                    message: format!("run {} was neither stored nor a duplicate", r.id),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes step records and run ends.
+async fn write_journal(
+    tx: &mut sqlx::SqliteConnection,
+    batch: &JournalBatch,
+) -> Result<(), StoreError> {
+    for chunk in batch.steps.chunks(ROWS_PER_STATEMENT * 2) {
+        let sql = format!(
+            "INSERT OR REPLACE INTO run_steps (run_id, path, record) VALUES {}",
+            vec!["(?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for s in chunk {
+            q = q.bind(s.run_id.clone()).bind(s.path.clone()).bind(to_json(&s.record));
+        }
+        q.execute(&mut *tx).await?;
+    }
+    for chunk in batch.ends.chunks(ROWS_PER_STATEMENT) {
+        // `AND runs.status = 'running'`: a run cancelled while it executed stays cancelled.
+        let sql = format!(
+            "UPDATE runs SET status = v.column2, error = v.column3, response = v.column4, output = v.column5,
+                             pauses = v.column6, wake_at = v.column7, started_at = v.column8,
+                             finished_at = v.column9, duration_ms = v.column10,
+                             claimed_by = NULL, lease_until = NULL, resume = NULL
+             FROM (VALUES {}) AS v
+             WHERE runs.id = v.column1 AND runs.status = 'running'",
+            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for e in chunk {
+            let finished =
+                !matches!(e.status, RunStatus::Paused | RunStatus::Running | RunStatus::Queued);
+            q = q
+                .bind(e.run_id.clone())
+                .bind(status_text(e.status))
+                .bind(e.error.as_ref().map(to_json))
+                .bind(e.response.as_ref().map(to_json))
+                .bind(e.output.as_ref().map(to_json))
+                .bind((!e.pauses.is_empty()).then(|| to_json(&e.pauses)))
+                .bind(e.wake_at.map(millis))
+                .bind(ts(e.started_at))
+                .bind(finished.then(now_text))
+                .bind(e.duration_ms);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    Ok(())
 }
