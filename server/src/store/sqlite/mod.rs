@@ -61,7 +61,7 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
-            .pragma("cache_size", "-65536")
+            .pragma("cache_size", "-16384")
             // Checkpoints run in the background (`checkpoint`), never inside a commit: a checkpoint
             // ends with fsyncs that would stall every webhook waiting on that commit. This
             // threshold is only a safety net should the background task fall far behind.
