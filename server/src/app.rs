@@ -55,7 +55,7 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(api::health::readyz))
         .route("/metrics", get(metrics))
         .nest("/api/v1", api::router(state.clone()))
-        .route("/hooks/resume/{token}", post(hooks::resume))
+        .route("/hooks/resume/{token}", post(hooks::resume).get(hooks::confirm_resume))
         .route("/hooks/{flow_id}", post(hooks::catch_async))
         .route("/hooks/{flow_id}/sync", post(hooks::catch_sync))
         .route("/hooks/{flow_id}/test", post(hooks::catch_test))

@@ -16,6 +16,8 @@ pub struct ApiError {
     message: String,
     path: Option<String>,
     problems: Vec<Problem>,
+    /// Not a failure: a trigger's handshake answer (Slack's challenge), sent as the 200 body.
+    reply: Option<Box<serde_json::Value>>,
 }
 
 #[derive(Serialize)]
@@ -36,7 +38,14 @@ struct Inner<'a> {
 impl ApiError {
     /// An error with a status, a stable code and a message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), path: None, problems: Vec::new() }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            path: None,
+            problems: Vec::new(),
+            reply: None,
+        }
     }
 
     /// 404.
@@ -70,7 +79,18 @@ impl ApiError {
             message,
             path,
             problems,
+            reply: None,
         }
+    }
+
+    /// A trigger's handshake: the request gets `body` as a 200 answer and starts no run.
+    pub fn reply(body: serde_json::Value) -> Self {
+        Self { reply: Some(Box::new(body)), ..Self::new(StatusCode::OK, "reply", "handshake") }
+    }
+
+    /// The handshake answer, for [`ApiError::reply`].
+    pub fn reply_body(&self) -> Option<&serde_json::Value> {
+        self.reply.as_deref()
     }
 
     /// The message.

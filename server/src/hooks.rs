@@ -55,6 +55,7 @@ fn trigger_error(e: TriggerError) -> ApiError {
         ),
         TriggerError::Unauthorized(m) => ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", m),
         TriggerError::Ignored(m) => ApiError::new(StatusCode::OK, "ignored", m),
+        TriggerError::Reply(body) => ApiError::reply(body),
     }
 }
 
@@ -181,8 +182,11 @@ pub async fn catch_async(
     }
 }
 
-/// An `Ignored` trigger answer is a 200 that starts nothing.
+/// An `Ignored` trigger answer is a 200 that starts nothing; a handshake gets its reply.
 fn ignored_or(e: ApiError) -> Response {
+    if let Some(body) = e.reply_body() {
+        return (StatusCode::OK, Json(body.clone())).into_response();
+    }
     if e.status() == StatusCode::OK {
         return (StatusCode::OK, Json(json!({ "ignored": true }))).into_response();
     }
@@ -431,6 +435,7 @@ async fn existing_answer(state: &AppState, run_id: &str) -> Response {
 pub async fn resume(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    Query(query): QueryPairs,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -438,30 +443,113 @@ pub async fn resume(
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
-    let is_json = headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|c| c.contains("json"));
-    let value = if body.is_empty() {
+    let content_type =
+        headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let mut value = if body.is_empty() {
         json!({})
-    } else if is_json {
+    } else if content_type.contains("json") {
         match json_body::parse::<Value>(&body) {
             Ok(v) => v,
             Err(e) => return e.into_response(),
         }
+    } else if is_form {
+        let pairs: Vec<(String, String)> = url_form_pairs(&body);
+        Value::Object(switchboard_engine::pieces::pairs_to_object(
+            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        ))
     } else {
         json!({ "body": String::from_utf8_lossy(&body) })
     };
+    // Query parameters (an approval link's `decision=approved`) join an object body.
+    if let Value::Object(fields) = &mut value {
+        for (k, v) in query {
+            fields.entry(k).or_insert(Value::String(v));
+        }
+    }
+    let browser = is_form
+        && headers
+            .get("accept")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
     match state.runtime.store().resume_wait(&token, &value).await {
+        Ok(Some(_)) if browser => {
+            state.runtime.poke();
+            page(StatusCode::OK, "Thank you", "Your answer was recorded. You can close this page.")
+        }
         Ok(Some(run_id)) => {
             state.runtime.poke();
             (StatusCode::ACCEPTED, Json(json!({ "run_id": run_id, "resumed": true })))
                 .into_response()
         }
+        Ok(None) if browser => page(
+            StatusCode::NOT_FOUND,
+            "Nothing to answer",
+            "This link was already used, or what it answered no longer waits.",
+        ),
         Ok(None) => {
             ApiError::not_found("nothing_waiting", "no paused run waits on this resume URL")
                 .into_response()
         }
         Err(e) => ApiError::from(e).into_response(),
     }
+}
+
+fn url_form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default()
+}
+
+/// `GET /hooks/resume/{token}`: the page an approval link opens. It only asks for confirmation
+/// (a form that POSTs the same answer): mail scanners and link previews fetch links by
+/// themselves, and must not answer for the person.
+#[utoipa::path(
+    get,
+    path = "/hooks/resume/{token}",
+    tag = "webhooks",
+    operation_id = "confirmResume",
+    summary = "Confirm an approval link",
+    description = "Public. An HTML page asking the person to confirm the answer in the link's         query (e.g. `?decision=approved`); confirming POSTs it to the same URL as a form, which         resumes the run with the query's fields as the wait step's output.",
+    params(("token" = String, Path, description = "The `wait` step's resume token.")),
+    responses((status = 200, description = "The confirmation page.", body = String, content_type = "text/html; charset=utf-8")),
+)]
+pub async fn confirm_resume(Path(token): Path<String>, Query(query): QueryPairs) -> Response {
+    let answer: Vec<String> =
+        query.iter().map(|(k, v)| format!("{}: {}", html_escape(k), html_escape(v))).collect();
+    let action = format!(
+        "{}{}",
+        html_escape(&token),
+        if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", html_escape(&serde_urlencoded::to_string(&query).unwrap_or_default()))
+        }
+    );
+    let body = format!(
+        "<p>Send this answer?</p><p><strong>{}</strong></p>\
+         <form method=\"post\" action=\"{action}\"><button type=\"submit\">Confirm</button></form>",
+        if answer.is_empty() { "(no details)".to_owned() } else { answer.join("<br>") }
+    );
+    page_html(StatusCode::OK, "Confirm", &body)
+}
+
+fn page(status: StatusCode, title: &str, text: &str) -> Response {
+    page_html(status, title, &format!("<p>{}</p>", html_escape(text)))
+}
+
+fn page_html(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>{title}</title><style>body{{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}}\
+         button{{font-size:1rem;padding:.5rem 1.5rem}}</style></head><body><h1>{title}</h1>{body}</body></html>",
+        title = html_escape(title)
+    );
+    (status, [("content-type", "text/html; charset=utf-8")], html).into_response()
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }

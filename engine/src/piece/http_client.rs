@@ -373,6 +373,11 @@ pub(crate) fn host_of(url: &reqwest::Url) -> String {
 }
 
 /// The vendor's error message from a JSON error body, looking where APIs usually put it.
+/// The vendor's own error message in a JSON error body, from the fields APIs commonly use.
+pub(crate) fn vendor_message_of(body: &serde_json::Value) -> Option<String> {
+    vendor_message(body)
+}
+
 fn vendor_message(body: &serde_json::Value) -> Option<String> {
     let str_at = |pointer: &str| body.pointer(pointer).and_then(|v| v.as_str()).map(str::to_owned);
     if let Some(m) = str_at("/message") {

@@ -88,6 +88,27 @@ pub struct PropMeta {
     /// Options of a `select` / `multi_select` prop.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<SelectOption>,
+    /// For a `dynamic_select`: the action of the same piece whose output lists the options
+    /// (fetched through the options endpoint with the step's connection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options_from: Option<OptionsFrom>,
+}
+
+/// Where a dynamic select's options come from: another action of the same piece.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionsFrom {
+    /// The action to run (usually an `internal` listing action).
+    pub action: String,
+    /// Within each item of its output (an array), the path of the option's value.
+    pub value: String,
+    /// Within each item, the path of the label shown (defaults to the value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Props of the step the options depend on (e.g. the spreadsheet, for its worksheets): they
+    /// are passed to the listing action.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
 }
 
 /// One action of a piece.
@@ -110,6 +131,9 @@ pub struct ActionMeta {
     /// What a successful run typically returns (the editor's data picker shows it before a test).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_output: Option<serde_json::Value>,
+    /// Hidden from the action picker (listing actions behind dynamic selects).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
 }
 
 /// One trigger of a piece.
@@ -151,12 +175,37 @@ pub struct PieceMeta {
     /// How its connections authenticate.
     #[serde(default)]
     pub auth: AuthKind,
+    /// What the connection form asks for (none for `none`; OAuth2 pieces may ask for extra
+    /// fields such as a shop domain).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub auth_fields: Vec<PropMeta>,
+    /// Help shown above the connection form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_help: Option<String>,
+    /// For OAuth2 pieces: the grant and the scopes asked for (the editor starts the flow at
+    /// `/api/v1/oauth2/{piece}/start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth2: Option<OAuth2Meta>,
+    /// Where the vendor documents its API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs_url: Option<String>,
     /// Its actions.
     #[serde(default)]
     pub actions: Vec<ActionMeta>,
     /// Its triggers.
     #[serde(default)]
     pub triggers: Vec<TriggerMeta>,
+}
+
+/// What the editor needs to know of a piece's OAuth2 set-up (no secrets).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuth2Meta {
+    /// `authorization_code` or `client_credentials`.
+    pub grant: String,
+    /// Scopes requested.
+    #[serde(default)]
+    pub scopes: Vec<String>,
 }
 
 impl PieceMeta {

@@ -8,13 +8,17 @@ mod connection;
 pub mod http_client;
 mod meta;
 mod registry;
+pub mod spec;
 
 use std::future::Future;
 use std::pin::Pin;
 
 pub use connection::{Connection, Connections, NoConnections, StaticConnections};
 pub use http_client::{HttpClient, HttpConfig};
-pub use meta::{ActionMeta, AuthKind, PieceMeta, PropKind, PropMeta, SelectOption, TriggerMeta};
+pub use meta::{
+    ActionMeta, AuthKind, OAuth2Meta, OptionsFrom, PieceMeta, PropKind, PropMeta, SelectOption,
+    TriggerMeta,
+};
 pub use registry::{Piece, Registry};
 
 use crate::step_error::StepError;
@@ -108,6 +112,10 @@ pub enum TriggerError {
     /// The event is valid but this flow does not take it (e.g. filtered event type); no run starts.
     #[error("ignored: {0}")]
     Ignored(String),
+    /// A handshake the sender expects a particular answer to (Slack's `url_verification`
+    /// challenge): the host answers 200 with this JSON body and starts no run.
+    #[error("handshake")]
+    Reply(serde_json::Value),
 }
 
 /// Turns an incoming request into a trigger event.

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{Action, PieceMeta, TriggerSource};
+use super::{Action, ActionContext, BoxFuture, PieceMeta, SelectOption, TriggerSource};
+use crate::step_error::StepError;
 
 /// An integration: its metadata plus the code behind its actions and triggers.
 pub trait Piece: Send + Sync {
@@ -14,6 +15,32 @@ pub trait Piece: Send + Sync {
     /// The trigger with this name, for pieces that start flows.
     fn trigger(&self, _name: &str) -> Option<Arc<dyn TriggerSource>> {
         None
+    }
+
+    /// Checks a connection with a cheap authenticated request (run when a connection is saved).
+    /// `Ok` when the credential works, or when the piece has no such check.
+    fn test_connection<'a>(
+        &'a self,
+        _ctx: &'a ActionContext,
+    ) -> BoxFuture<'a, Result<(), StepError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// The options of a `dynamic_select` prop of `action`, fetched with the connection in `ctx`
+    /// and the step's other props (those the options depend on).
+    fn options<'a>(
+        &'a self,
+        action: &'a str,
+        prop: &'a str,
+        _ctx: &'a ActionContext,
+        _props: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> BoxFuture<'a, Result<Vec<SelectOption>, StepError>> {
+        let name = self.meta().name.clone();
+        Box::pin(async move {
+            Err(StepError::invalid_input(format!(
+                "{name} `{action}.{prop}` has no dynamic options"
+            )))
+        })
     }
 }
 

@@ -35,6 +35,10 @@ pub fn meta() -> PieceMeta {
              <circle cx='12' cy='12' r='10'/><path d='M10 8l6 4-6 4z'/></svg>",
         )),
         auth: AuthKind::None,
+        auth_fields: Vec::new(),
+        auth_help: None,
+        oauth2: None,
+        docs_url: None,
         actions: Vec::new(),
         triggers: vec![TriggerMeta {
             name: RUN.to_owned(),

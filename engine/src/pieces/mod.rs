@@ -5,6 +5,7 @@
 //! that metadata short ([`Prop`]) and give every built-in piece the same [`Piece`] implementation
 //! ([`BuiltinPiece`]).
 
+pub mod declared;
 pub mod http;
 pub mod manual;
 pub mod schedule;
@@ -26,6 +27,7 @@ pub fn register_builtin(registry: &mut Registry) {
     registry.register(Arc::new(webhook::piece()));
     registry.register(Arc::new(manual::piece()));
     registry.register(Arc::new(schedule::piece()));
+    declared::register(registry);
 }
 
 /// A piece made of its metadata plus the actions and triggers named in it.
@@ -85,6 +87,7 @@ impl Prop {
             example: None,
             secret: false,
             options: Vec::new(),
+            options_from: None,
         })
     }
 
@@ -156,7 +159,7 @@ pub(crate) fn svg_data_url(svg: &str) -> String {
 
 /// Builds a JSON object from name/value pairs: a name seen once maps to its value, a repeated name
 /// to the array of its values in order (the convention for query strings and form bodies).
-pub(crate) fn pairs_to_object<'a>(
+pub fn pairs_to_object<'a>(
     pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> serde_json::Map<String, Value> {
     let mut out = serde_json::Map::new();

@@ -49,6 +49,10 @@ pub fn meta() -> PieceMeta {
              <circle cx='12' cy='12' r='10'/><path d='M12 6v6l4 2'/></svg>",
         )),
         auth: AuthKind::None,
+        auth_fields: Vec::new(),
+        auth_help: None,
+        oauth2: None,
+        docs_url: None,
         actions: Vec::new(),
         triggers: vec![
             TriggerMeta {

@@ -63,6 +63,10 @@ pub fn meta() -> PieceMeta {
              <path d='M13 2 4 14h7l-1 8 9-12h-7z'/></svg>",
         )),
         auth: AuthKind::None,
+        auth_fields: Vec::new(),
+        auth_help: None,
+        oauth2: None,
+        docs_url: None,
         actions: Vec::new(),
         triggers: vec![TriggerMeta {
             name: CATCH.to_owned(),

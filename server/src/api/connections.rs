@@ -27,6 +27,97 @@ pub struct ConnectionInput {
     #[serde(default)]
     #[schema(value_type = Option<Object>, additional_properties = true)]
     values: Option<Map<String, Value>>,
+    /// Check the values with the piece's cheap authenticated request before saving (default
+    /// `true` when values are given); a failing check saves nothing.
+    #[serde(default)]
+    test: Option<bool>,
+}
+
+/// The connection a step or the editor names (by id or name), decrypted.
+pub(crate) async fn resolve(
+    state: &AppState,
+    reference: &str,
+) -> Result<switchboard_engine::piece::Connection, ApiError> {
+    let row = state
+        .runtime
+        .store()
+        .get_connection(reference)
+        .await?
+        .ok_or_else(|| not_found(reference))?;
+    decrypted(state, row)
+}
+
+fn decrypted(
+    state: &AppState,
+    row: ConnectionRow,
+) -> Result<switchboard_engine::piece::Connection, ApiError> {
+    let values = match state.cipher.decrypt_json(&row.secret) {
+        Ok(Value::Object(m)) => m,
+        Ok(_) => Map::new(),
+        Err(e) => {
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "connection_unreadable",
+                format!("connection `{}` cannot be decrypted: {e}", row.name),
+            ));
+        }
+    };
+    Ok(switchboard_engine::piece::Connection {
+        id: row.id,
+        name: row.name,
+        piece: row.piece,
+        values,
+    })
+}
+
+/// Runs the piece's connection check; the error never quotes the connection's values.
+async fn check(
+    state: &AppState,
+    connection: switchboard_engine::piece::Connection,
+) -> Result<(), ApiError> {
+    let Some(piece) = state.runtime.engine().registry().get(&connection.piece).cloned() else {
+        return Ok(());
+    };
+    let secrets = connection.secret_values();
+    let ctx = super::pieces::action_context(state, Some(connection));
+    piece.test_connection(&ctx).await.map_err(|e| {
+        let mut message = e.message.clone();
+        for s in &secrets {
+            message = message.replace(s.as_str(), "[redacted]");
+        }
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "connection_test_failed",
+            format!("the connection does not work: {message}"),
+        )
+    })
+}
+
+/// `POST /api/v1/connections/{id}/test`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/connections/{id}/test",
+    tag = "connections",
+    operation_id = "testConnection",
+    summary = "Test a connection",
+    description = "Makes the piece's cheap authenticated request with the stored values.",
+    params(("id" = String, Path, description = "The connection's id or name.")),
+    responses(
+        (status = 200, description = "The credentials work.", body = doc::ConnectionTestOk),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`connection_not_found`.", body = doc::ApiError),
+        (status = 422, description = "`connection_test_failed`: the vendor refused the credentials (its words are quoted).", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
+pub async fn test(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let connection = resolve(&state, &id).await?;
+    check(&state, connection).await?;
+    Ok(Json(json!({ "ok": true })))
 }
 
 fn view(c: &ConnectionRow) -> Value {
@@ -53,9 +144,10 @@ fn not_found(id: &str) -> ApiError {
             content((doc::ApiError = "application/json"), (String = "text/plain; charset=utf-8"))),
         (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
         (status = 409, description = "`name_taken`: a connection with this name exists.", body = doc::ApiError),
+        (status = 422, description = "`connection_test_failed`: the piece's check of the values failed (the vendor's words are quoted); nothing was saved. Or JSON that does not fit the schema (plain text).",
+            content((doc::ApiError = "application/json"), (String = "text/plain; charset=utf-8"))),
         (status = 413, description = "The body is larger than the configured limit.", body = String, content_type = "text/plain; charset=utf-8"),
         (status = 415, description = "The request has no `Content-Type: application/json`.", body = String, content_type = "text/plain; charset=utf-8"),
-        (status = 422, description = "The JSON does not fit the schema (missing, unknown or mistyped fields).", body = String, content_type = "text/plain; charset=utf-8"),
         (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
     ),
     security(("session_cookie" = []), ("api_key" = [])),
@@ -74,10 +166,21 @@ pub async fn create(
     if state.runtime.engine().registry().get(&piece).is_none() {
         return Err(ApiError::bad_request("unknown_piece", format!("unknown piece `{piece}`")));
     }
+    let test = input.test.unwrap_or(input.values.is_some());
     let values = input.values.unwrap_or_default();
+    let id = uuid::Uuid::new_v4().to_string();
+    if test {
+        let connection = switchboard_engine::piece::Connection {
+            id: id.clone(),
+            name: name.clone(),
+            piece: piece.clone(),
+            values: values.clone(),
+        };
+        check(&state, connection).await?;
+    }
     let now = Utc::now();
     let row = ConnectionRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id,
         name,
         piece,
         fields: values.keys().cloned().collect(),
@@ -177,6 +280,17 @@ pub async fn update(
         ));
     }
     row.name = input.name.trim().to_owned();
+    if let Some(values) = &input.values
+        && input.test.unwrap_or(true)
+    {
+        let connection = switchboard_engine::piece::Connection {
+            id: row.id.clone(),
+            name: row.name.clone(),
+            piece: row.piece.clone(),
+            values: values.clone(),
+        };
+        check(&state, connection).await?;
+    }
     if let Some(values) = input.values {
         row.fields = values.keys().cloned().collect();
         row.secret = state.cipher.encrypt_json(&Value::Object(values));

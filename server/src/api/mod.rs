@@ -45,7 +45,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/runs/{id}", get(runs::get))
         .route("/runs/{id}/retry", post(runs::retry))
         .route("/runs/{id}/cancel", post(runs::cancel))
+        .route("/connections/{id}/test", post(connections::test))
         .route("/pieces", get(pieces::list))
+        .route("/pieces/{piece}/options", post(pieces::options))
         .route_layer(axum::middleware::from_fn_with_state(state, crate::auth::require));
     public.merge(private)
 }

@@ -77,11 +77,14 @@ const FLOW_DEFS_PREFIX: &str = "FlowDocument";
         super::connections::get,
         super::connections::update,
         super::connections::delete,
+        super::connections::test,
         super::pieces::list,
+        super::pieces::options,
         crate::hooks::catch_async,
         crate::hooks::catch_sync,
         crate::hooks::catch_test,
         crate::hooks::resume,
+        crate::hooks::confirm_resume,
     ),
     // Referenced by `ref(...)` (an optional body), so not collected from the path.
     components(schemas(super::runs::RetryBody)),
@@ -465,6 +468,20 @@ pub mod schemas {
     pub struct ConnectionList {
         /// The connections, by name.
         pub connections: Vec<Connection>,
+    }
+
+    /// The connection works.
+    #[derive(ToSchema)]
+    pub struct ConnectionTestOk {
+        /// Always `true`.
+        pub ok: bool,
+    }
+
+    /// A dynamic select's options.
+    #[derive(ToSchema)]
+    pub struct OptionList {
+        /// In the vendor's order.
+        pub options: Vec<SelectOption>,
     }
 
     // ---- flows ----
@@ -1005,6 +1022,36 @@ pub mod schemas {
         /// Options of a `select` / `multi_select` prop; absent when none.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         pub options: Vec<SelectOption>,
+        /// For a `dynamic_select`: where its options come from (fetch them with
+        /// `POST /api/v1/pieces/{piece}/options`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        pub options_from: Option<OptionsFrom>,
+    }
+
+    /// Where a dynamic select's options come from.
+    #[derive(ToSchema)]
+    pub struct OptionsFrom {
+        /// The listing action of the same piece.
+        pub action: String,
+        /// Path of each option's value within an item of its output.
+        pub value: String,
+        /// Path of each option's label (defaults to the value).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        pub label: Option<String>,
+        /// Props of the step the options depend on; absent when none.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub depends_on: Vec<String>,
+    }
+
+    /// A piece's OAuth2 set-up, as the editor needs it.
+    #[derive(ToSchema)]
+    pub struct OAuth2Meta {
+        /// `authorization_code` or `client_credentials`.
+        pub grant: String,
+        /// Scopes requested.
+        pub scopes: Vec<String>,
     }
 
     /// One action of a piece.
@@ -1024,6 +1071,9 @@ pub mod schemas {
         #[serde(skip_serializing_if = "Option::is_none")]
         #[schema(nullable = false)]
         pub sample_output: Option<Value>,
+        /// Hidden from the action picker (fills dynamic selects). Present only when `true`.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        pub internal: bool,
     }
 
     /// One trigger of a piece.
@@ -1060,6 +1110,21 @@ pub mod schemas {
         pub icon: Option<String>,
         /// How its connections authenticate.
         pub auth: AuthKind,
+        /// What the connection form asks for; absent when nothing.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub auth_fields: Vec<PropMeta>,
+        /// Help shown above the connection form.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        pub auth_help: Option<String>,
+        /// For OAuth2 pieces: the grant and scopes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        pub oauth2: Option<OAuth2Meta>,
+        /// Where the vendor documents its API.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        pub docs_url: Option<String>,
         /// Its actions.
         pub actions: Vec<ActionMeta>,
         /// Its triggers.

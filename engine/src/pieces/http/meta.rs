@@ -25,6 +25,10 @@ pub fn meta() -> PieceMeta {
         )),
         // A connection for this piece holds an `auth` object's fields (`type`, `token`, …).
         auth: AuthKind::Custom,
+        auth_fields: Vec::new(),
+        auth_help: None,
+        oauth2: None,
+        docs_url: None,
         actions: vec![ActionMeta {
             name: REQUEST.to_owned(),
             label: "Send HTTP request".to_owned(),
@@ -33,6 +37,7 @@ pub fn meta() -> PieceMeta {
                     .to_owned(),
             props: props(),
             extra_props: false,
+            internal: false,
             sample_output: Some(json!({
                 "status": 200,
                 "headers": { "content-type": "application/json; charset=utf-8" },

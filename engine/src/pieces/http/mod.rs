@@ -16,7 +16,7 @@
 //!   (including a custom auth header) is dropped when a redirect leaves the origin.
 
 pub mod meta;
-mod request;
+pub(crate) mod request;
 #[cfg(test)]
 mod tests;
 
