@@ -37,6 +37,8 @@ pub struct AppState {
     pub env_api_key_hash: Option<String>,
     /// Renders the Prometheus metrics.
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// OAuth2 pieces: the installation's clients, authorizations in progress, token refresh.
+    pub oauth2: crate::oauth2::OAuth2,
 }
 
 /// `GET /metrics`: Prometheus text format.

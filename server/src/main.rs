@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod error;
 mod hooks;
+mod oauth2;
 mod runtime;
 mod schedule;
 mod secrets;

@@ -55,6 +55,10 @@ pub struct ServeArgs {
     /// that accept nothing else).
     #[arg(long, env = "SWITCHBOARD_WEBHOOK_ACK_STATUS", default_value_t = 202, value_parser = parse_ack_status)]
     pub webhook_ack_status: u16,
+    /// A directory of custom piece specs (`*.json`) loaded at start next to the built-in pieces;
+    /// a bad spec stops the start.
+    #[arg(long, env = "SWITCHBOARD_PIECES_DIR")]
+    pub pieces_dir: Option<PathBuf>,
     /// Deploys a flow at start: `ID=FILE` creates (or updates) the flow with that id from the
     /// document, publishes it if it changed, and enables it. Repeatable.
     #[arg(long = "deploy", value_name = "ID=FILE")]
@@ -131,7 +135,11 @@ fn init_logging(json: bool) {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = args.data.open().await?;
-    let engine = Arc::new(crate::cli::engine()?);
+    let (engine, custom_pieces) = crate::cli::engine_with_pieces(args.pieces_dir.as_deref())?;
+    if let Some(dir) = &args.pieces_dir {
+        tracing::info!(dir = %dir.display(), count = custom_pieces.len(), "custom pieces loaded");
+    }
+    let engine = Arc::new(engine);
     let env_key = std::env::var(crate::secrets::ENCRYPTION_KEY_ENV).ok();
     let data_dir = args.data.data_dir.clone();
     let (cipher, key_source) = tokio::task::spawn_blocking(move || {
@@ -149,8 +157,21 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
     let addr: SocketAddr = listener.local_addr()?;
     let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let connections =
-        Arc::new(crate::runtime::StoreConnections::new(store.clone(), cipher.clone()));
+    let oauth2 = crate::oauth2::OAuth2::from_env(
+        &custom_pieces,
+        engine.http().clone(),
+        store.clone(),
+        cipher.clone(),
+    )?;
+    let configured = oauth2.configured();
+    if !configured.is_empty() {
+        // Piece ids only: the client ids and secrets are never logged.
+        tracing::info!(pieces = %configured.join(", "), "OAuth2 apps configured");
+    }
+    let connections = Arc::new(
+        crate::runtime::StoreConnections::new(store.clone(), cipher.clone())
+            .with_oauth2(oauth2.clone()),
+    );
     let runtime = Runtime::start(
         store,
         engine,
@@ -177,6 +198,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             public_url,
         }),
         cipher,
+        oauth2,
         metrics: crate::telemetry::install(),
         env_api_key_hash: std::env::var("SWITCHBOARD_API_KEY")
             .ok()

@@ -35,6 +35,7 @@ const PRIVATE_ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/api/v1/connections/x"),
     ("GET", "/api/v1/auth/me"),
     ("POST", "/api/v1/api-keys"),
+    ("GET", "/api/v1/oauth2/x/start"),
 ];
 
 #[tokio::test]

@@ -30,8 +30,19 @@ pub fn load(file: &str, text: &str) -> Result<SpecPiece, SpecError> {
 type RustParts = (BTreeMap<String, Arc<dyn Action>>, BTreeMap<String, Arc<dyn TriggerSource>>);
 
 /// The Rust actions and triggers of a declared piece.
-fn rust_parts(_piece: &str) -> RustParts {
-    (BTreeMap::new(), BTreeMap::new())
+fn rust_parts(piece: &str) -> RustParts {
+    match piece {
+        "hubspot" => (BTreeMap::new(), super::hubspot::triggers()),
+        "pipedrive" => (BTreeMap::new(), super::pipedrive::triggers()),
+        "google_sheets" => super::google_sheets::rust_parts(),
+        "airtable" => super::airtable::rust_parts(),
+        "mailchimp" => super::mailchimp::rust_parts(),
+        "postmark" => (BTreeMap::new(), super::postmark::triggers()),
+        "resend" => (BTreeMap::new(), super::resend::triggers()),
+        "sendgrid" => (BTreeMap::new(), super::sendgrid::triggers()),
+        "twilio" => (BTreeMap::new(), super::twilio::triggers()),
+        _ => (BTreeMap::new(), BTreeMap::new()),
+    }
 }
 
 /// Adds every declared piece to `registry`. The specs are validated by the test suite, so a

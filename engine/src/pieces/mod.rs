@@ -5,10 +5,19 @@
 //! that metadata short ([`Prop`]) and give every built-in piece the same [`Piece`] implementation
 //! ([`BuiltinPiece`]).
 
+pub mod airtable;
 pub mod declared;
+pub mod google_sheets;
 pub mod http;
+pub mod hubspot;
+pub mod mailchimp;
 pub mod manual;
+pub mod pipedrive;
+pub mod postmark;
+pub mod resend;
 pub mod schedule;
+pub mod sendgrid;
+pub mod twilio;
 pub mod webhook;
 
 use std::collections::BTreeMap;

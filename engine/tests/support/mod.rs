@@ -111,6 +111,7 @@ fn prop(name: &str, kind: PropKind, required: bool) -> PropMeta {
         example: None,
         secret: name == "token",
         options: Vec::new(),
+        options_from: None,
     }
 }
 
@@ -147,6 +148,7 @@ pub fn engine() -> (Engine, Calls) {
             props,
             extra_props: name == "echo",
             sample_output: None,
+            internal: false,
         });
     }
     engine.register(Arc::new(TestPiece {
@@ -157,6 +159,10 @@ pub fn engine() -> (Engine, Calls) {
             category: "Test".into(),
             icon: None,
             auth: Default::default(),
+            auth_fields: Vec::new(),
+            auth_help: None,
+            oauth2: None,
+            docs_url: None,
             actions: metas,
             triggers: Vec::new(),
         },

@@ -33,7 +33,8 @@ pub struct ConnectionInput {
     test: Option<bool>,
 }
 
-/// The connection a step or the editor names (by id or name), decrypted.
+/// The connection a step or the editor names (by id or name), decrypted, its OAuth2 token
+/// refreshed when about to expire.
 pub(crate) async fn resolve(
     state: &AppState,
     reference: &str,
@@ -44,7 +45,8 @@ pub(crate) async fn resolve(
         .get_connection(reference)
         .await?
         .ok_or_else(|| not_found(reference))?;
-    decrypted(state, row)
+    let connection = decrypted(state, row)?;
+    state.oauth2.fresh(connection).await.map_err(crate::oauth2::refresh_api_error)
 }
 
 fn decrypted(
@@ -106,7 +108,8 @@ async fn check(
         (status = 200, description = "The credentials work.", body = doc::ConnectionTestOk),
         (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
         (status = 404, description = "`connection_not_found`.", body = doc::ApiError),
-        (status = 422, description = "`connection_test_failed`: the vendor refused the credentials (its words are quoted).", body = doc::ApiError),
+        (status = 422, description = "`connection_test_failed`: the vendor refused the credentials (its words are quoted); or `connection_expired`: its OAuth2 token could not be refreshed (reconnect it).", body = doc::ApiError),
+        (status = 502, description = "`vendor_error`: the OAuth2 token endpoint could not be reached to refresh the token.", body = doc::ApiError),
         (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
     ),
     security(("session_cookie" = []), ("api_key" = [])),
@@ -136,11 +139,12 @@ fn not_found(id: &str) -> ApiError {
     operation_id = "createConnection",
     summary = "Create a connection",
     description = "Stores a piece's credentials, encrypted at rest. The response names the value \
-        fields but never contains the values.",
+        fields but never contains the values. A client credentials OAuth2 piece created without \
+        `values` fetches its token from the provider.",
     request_body(content = ConnectionInput, content_type = "application/json"),
     responses(
         (status = 201, description = "The connection.", body = doc::Connection),
-        (status = 400, description = "`invalid_connection` (empty `name`, missing `piece`) or `unknown_piece` (JSON error), or a body that is not valid JSON (plain text).",
+        (status = 400, description = "`invalid_connection` (empty `name`, missing `piece`), `unknown_piece` or `oauth2_not_configured` (JSON error), or a body that is not valid JSON (plain text).",
             content((doc::ApiError = "application/json"), (String = "text/plain; charset=utf-8"))),
         (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
         (status = 409, description = "`name_taken`: a connection with this name exists.", body = doc::ApiError),
@@ -148,6 +152,7 @@ fn not_found(id: &str) -> ApiError {
             content((doc::ApiError = "application/json"), (String = "text/plain; charset=utf-8"))),
         (status = 413, description = "The body is larger than the configured limit.", body = String, content_type = "text/plain; charset=utf-8"),
         (status = 415, description = "The request has no `Content-Type: application/json`.", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 502, description = "`vendor_error`: the OAuth2 token endpoint could not be reached.", body = doc::ApiError),
         (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
     ),
     security(("session_cookie" = []), ("api_key" = [])),
@@ -166,8 +171,13 @@ pub async fn create(
     if state.runtime.engine().registry().get(&piece).is_none() {
         return Err(ApiError::bad_request("unknown_piece", format!("unknown piece `{piece}`")));
     }
-    let test = input.test.unwrap_or(input.values.is_some());
-    let values = input.values.unwrap_or_default();
+    // A client credentials piece created without values buys its own token.
+    let fetched = match &input.values {
+        Some(_) => None,
+        None => state.oauth2.client_credentials_values(&piece).await?,
+    };
+    let test = input.test.unwrap_or(input.values.is_some() || fetched.is_some());
+    let values = input.values.or(fetched).unwrap_or_default();
     let id = uuid::Uuid::new_v4().to_string();
     if test {
         let connection = switchboard_engine::piece::Connection {

@@ -22,7 +22,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/auth/setup", post(auth::setup))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
-        .route("/openapi.json", get(openapi::serve));
+        .route("/openapi.json", get(openapi::serve))
+        .route("/oauth2/callback", get(crate::oauth2::flow::callback));
     let private = Router::new()
         .route("/auth/me", get(auth::me))
         .route("/api-keys", post(auth::create_api_key))
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/connections/{id}/test", post(connections::test))
         .route("/pieces", get(pieces::list))
         .route("/pieces/{piece}/options", post(pieces::options))
+        .route("/oauth2/{piece}/start", get(crate::oauth2::flow::start))
         .route_layer(axum::middleware::from_fn_with_state(state, crate::auth::require));
     public.merge(private)
 }

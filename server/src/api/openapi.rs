@@ -80,6 +80,8 @@ const FLOW_DEFS_PREFIX: &str = "FlowDocument";
         super::connections::test,
         super::pieces::list,
         super::pieces::options,
+        crate::oauth2::flow::start,
+        crate::oauth2::flow::callback,
         crate::hooks::catch_async,
         crate::hooks::catch_sync,
         crate::hooks::catch_test,

@@ -64,6 +64,7 @@ pub struct OptionsInput {
         (status = 400, description = "`invalid_options_request`: the action or prop does not exist or has no dynamic options.", body = doc::ApiError),
         (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
         (status = 404, description = "`unknown_piece`, or `connection_not_found`.", body = doc::ApiError),
+        (status = 422, description = "`connection_expired`: the connection's OAuth2 token could not be refreshed (reconnect it).", body = doc::ApiError),
         (status = 502, description = "`vendor_error`: the vendor's API refused or failed (its message is quoted).", body = doc::ApiError),
     ),
     security(("session_cookie" = []), ("api_key" = [])),

@@ -1,12 +1,15 @@
 //! Command-line subcommands.
 
+pub mod pieces_dir;
 pub mod run;
 mod summary;
 pub mod validate;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
+use switchboard_engine::piece::spec::PieceSpec;
 use switchboard_engine::{Engine, Flow, HttpConfig, Problem};
 
 /// Reads and parses a flow document; a parse error becomes a problem list like validation's.
@@ -22,17 +25,33 @@ pub fn load_flow(path: &Path) -> anyhow::Result<Result<Flow, Vec<Problem>>> {
     }))
 }
 
-/// The engine with the built-in pieces; base URLs can be overridden with
-/// `SWITCHBOARD_BASE_URL_<PIECE>=http://…` (tests point pieces at local mock servers this way).
+/// The engine with the built-in pieces and the custom ones in `SWITCHBOARD_PIECES_DIR`; base
+/// URLs can be overridden with `SWITCHBOARD_BASE_URL_<PIECE>=http://…` (tests point pieces at
+/// local mock servers this way).
 pub fn engine() -> anyhow::Result<Engine> {
+    let dir = std::env::var_os("SWITCHBOARD_PIECES_DIR").filter(|d| !d.is_empty());
+    Ok(engine_with_pieces(dir.map(PathBuf::from).as_deref())?.0)
+}
+
+/// The engine with the built-in pieces plus every piece spec in `dir` (see [`pieces_dir`]), and
+/// those custom specs.
+pub fn engine_with_pieces(dir: Option<&Path>) -> anyhow::Result<(Engine, Vec<PieceSpec>)> {
     let mut config = HttpConfig::default();
     for (key, value) in std::env::vars() {
         if let Some(piece) = key.strip_prefix("SWITCHBOARD_BASE_URL_") {
             config.base_url_overrides.insert(piece.to_ascii_lowercase(), value);
         }
     }
-    Engine::with_builtin_pieces(config)
-        .map_err(|e| anyhow::anyhow!("cannot start the HTTP client: {e}"))
+    let mut engine = Engine::with_builtin_pieces(config)
+        .map_err(|e| anyhow::anyhow!("cannot start the HTTP client: {e}"))?;
+    let mut specs = Vec::new();
+    if let Some(dir) = dir {
+        for piece in pieces_dir::load(dir)? {
+            specs.push(piece.spec().clone());
+            engine.register(Arc::new(piece));
+        }
+    }
+    Ok((engine, specs))
 }
 
 /// Prints problems, one per line.

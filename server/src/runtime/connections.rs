@@ -1,5 +1,6 @@
 //! The engine's [`Connections`] for the server: connections come from the store and are decrypted
-//! only for the step that uses them.
+//! only for the step that uses them; OAuth2 tokens about to expire are refreshed first (see
+//! [`crate::oauth2::refresh`]).
 
 use std::sync::Arc;
 
@@ -13,12 +14,19 @@ use crate::store::Store;
 pub struct StoreConnections {
     store: Arc<dyn Store>,
     cipher: SecretCipher,
+    oauth2: Option<crate::oauth2::OAuth2>,
 }
 
 impl StoreConnections {
     /// Reads connections from `store`, decrypting with `cipher`.
     pub fn new(store: Arc<dyn Store>, cipher: SecretCipher) -> Self {
-        Self { store, cipher }
+        Self { store, cipher, oauth2: None }
+    }
+
+    /// Refreshes OAuth2 tokens about to expire before handing them to a step.
+    pub fn with_oauth2(mut self, oauth2: crate::oauth2::OAuth2) -> Self {
+        self.oauth2 = Some(oauth2);
+        self
     }
 }
 
@@ -51,7 +59,11 @@ impl Connections for StoreConnections {
                 serde_json::Value::Object(m) => m,
                 _ => serde_json::Map::new(),
             };
-            Ok(Connection { id: row.id, name: row.name, piece: row.piece, values })
+            let connection = Connection { id: row.id, name: row.name, piece: row.piece, values };
+            match &self.oauth2 {
+                Some(oauth2) => oauth2.fresh(connection).await,
+                None => Ok(connection),
+            }
         })
     }
 }

@@ -627,10 +627,9 @@ async fn send(
     for (k, t) in compiled.headers.iter().chain(&request.headers).chain(&compiled.auth_headers) {
         if let Some(v) =
             t.render_text(&scope).map_err(render_err(compiled, &format!("header `{k}`")))?
+            && !v.is_empty()
         {
-            if !v.is_empty() {
-                header_pairs.push((k, v));
-            }
+            header_pairs.push((k, v));
         }
     }
     for (k, v) in header_pairs {

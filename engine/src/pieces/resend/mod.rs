@@ -1,0 +1,46 @@
+//! Resend: the Rust behind the declarative spec `engine/pieces/resend.json`.
+//!
+//! The actions (send email, send template email) are declared in the spec; the only code is the
+//! `email_event` trigger, because checking the Svix signature Resend's webhooks carry is code
+//! (see [`trigger`]).
+
+pub mod trigger;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::piece::TriggerSource;
+
+pub use trigger::EmailEvent;
+
+/// The piece id (the spec's `id`).
+pub const PIECE_ID: &str = "resend";
+/// The webhook trigger's name in the spec.
+pub const EMAIL_EVENT: &str = "email_event";
+
+/// The trigger sources attached to the spec'd piece, by trigger name.
+pub fn triggers() -> BTreeMap<String, Arc<dyn TriggerSource>> {
+    let events: Arc<dyn TriggerSource> = Arc::new(EmailEvent);
+    BTreeMap::from([(EMAIL_EVENT.to_owned(), events)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::piece::spec::PieceSpec;
+    use crate::pieces::declared::SPECS;
+
+    #[test]
+    fn every_trigger_of_the_spec_has_a_source() {
+        let Some((file, text)) = SPECS.iter().find(|(file, _)| *file == "resend.json") else {
+            panic!("resend.json is not embedded");
+        };
+        let spec = match PieceSpec::parse(file, text) {
+            Ok(spec) => spec,
+            Err(e) => panic!("{e}"),
+        };
+        let sources = triggers();
+        let declared: Vec<&str> = spec.triggers.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(declared, sources.keys().map(String::as_str).collect::<Vec<_>>());
+    }
+}
