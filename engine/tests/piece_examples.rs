@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Map, Value};
-use switchboard_engine::piece::spec::{CannedResponse, Example, PieceSpec};
+use switchboard_engine::piece::spec::{CannedResponse, Example, ExpectedRequest, PieceSpec};
 use switchboard_engine::piece::{ActionContext, Connection, HttpClient, HttpConfig, Piece};
 use switchboard_engine::pieces::declared;
 use wiremock::matchers::any;
@@ -61,6 +61,13 @@ fn context(spec: &PieceSpec, example: &Example, base: &str) -> ActionContext {
     }
 }
 
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 fn uuid_like(example: &Example) -> String {
     format!("{:p}", std::ptr::from_ref(example))
 }
@@ -78,9 +85,8 @@ fn url_pairs(text: &[u8]) -> Vec<(String, String)> {
     url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
-/// Checks the first request against the example; returns what differs.
-fn compare(example: &Example, request: &Request) -> Vec<String> {
-    let want = &example.request;
+/// Checks a request against what the example expects; returns what differs.
+fn compare(want: &ExpectedRequest, request: &Request) -> Vec<String> {
     let mut diffs = Vec::new();
     if request.method.as_str() != want.method.to_ascii_uppercase() {
         diffs.push(format!("method: sent {}, expected {}", request.method, want.method));
@@ -88,10 +94,23 @@ fn compare(example: &Example, request: &Request) -> Vec<String> {
     if request.url.path() != want.path {
         diffs.push(format!("path: sent {}, expected {}", request.url.path(), want.path));
     }
-    let query: BTreeMap<String, String> =
-        request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    if query != want.query {
-        diffs.push(format!("query: sent {query:?}, expected {:?}", want.query));
+    let mut query: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in request.url.query_pairs() {
+        query.entry(k.into_owned()).or_default().push(v.into_owned());
+    }
+    let expected: BTreeMap<String, Vec<String>> = want
+        .query
+        .iter()
+        .map(|(k, v)| {
+            let values = match v {
+                Value::Array(items) => items.iter().map(text).collect(),
+                other => vec![text(other)],
+            };
+            (k.clone(), values)
+        })
+        .collect();
+    if query != expected {
+        diffs.push(format!("query: sent {query:?}, expected {expected:?}"));
     }
     for (name, value) in &want.headers {
         let sent = request.headers.get(name.as_str()).and_then(|v| v.to_str().ok());
@@ -121,6 +140,20 @@ fn compare(example: &Example, request: &Request) -> Vec<String> {
     diffs
 }
 
+/// Whether the piece's base URL is HTTP (or a template holding one, `{{auth.instance_url}}/…`).
+/// Pieces of another protocol (`smtp://…`) have only Rust actions, whose own module replays the
+/// examples against a server of that protocol.
+fn speaks_http(spec: &PieceSpec) -> bool {
+    match spec.base_url.split_once("://") {
+        Some((scheme, _)) => {
+            let http = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+            assert!(http || spec.actions.iter().all(|a| a.rust), "{}: HTTP actions", spec.id);
+            http
+        }
+        None => true,
+    }
+}
+
 #[tokio::test]
 async fn every_example_of_every_declared_piece_sends_the_documented_request() {
     let mut failures = Vec::new();
@@ -128,6 +161,9 @@ async fn every_example_of_every_declared_piece_sends_the_documented_request() {
     for (file, text) in declared::selected() {
         let piece = declared::load(file, text).unwrap_or_else(|e| panic!("{e}"));
         let spec = piece.spec().clone();
+        if !speaks_http(&spec) {
+            continue;
+        }
         for action in &spec.actions {
             for example in &action.examples {
                 let label = format!("{}.{} \"{}\"", spec.id, action.name, example.name);
@@ -145,11 +181,21 @@ async fn every_example_of_every_declared_piece_sends_the_documented_request() {
                 let requests = server.received_requests().await.unwrap_or_default();
                 match requests.first() {
                     Some(r) => {
-                        for d in compare(example, r) {
+                        for d in compare(&example.request, r) {
                             failures.push(format!("{label}: {d}"));
                         }
                     }
                     None => failures.push(format!("{label}: no request was sent")),
+                }
+                for (i, want) in example.then.iter().enumerate() {
+                    match requests.get(i + 1) {
+                        Some(r) => {
+                            for d in compare(want, r) {
+                                failures.push(format!("{label}: request {}: {d}", i + 2));
+                            }
+                        }
+                        None => failures.push(format!("{label}: request {} was not sent", i + 2)),
+                    }
                 }
                 let expected_requests = 1 + example.pages.len();
                 if requests.len() != expected_requests {
@@ -202,10 +248,12 @@ fn every_spec_loads_and_is_named_after_its_piece() {
 #[test]
 fn declared_pieces_are_in_the_builtin_registry_with_a_custom_api_call() {
     let registry = switchboard_engine::piece::Registry::builtin();
-    for (file, _) in declared::SPECS {
-        let id = file.trim_end_matches(".json");
-        let piece = registry.get(id).unwrap_or_else(|| panic!("{id} is not registered"));
-        assert!(piece.meta().action("custom_api_call").is_some());
-        assert!(piece.action("custom_api_call").is_some());
+    for (file, text) in declared::SPECS {
+        let spec = PieceSpec::parse(file, text).unwrap();
+        let piece =
+            registry.get(&spec.id).unwrap_or_else(|| panic!("{} is not registered", spec.id));
+        let offered = piece.meta().action("custom_api_call").is_some();
+        assert_eq!(offered, spec.custom_api_call, "{}", spec.id);
+        assert_eq!(piece.action("custom_api_call").is_some(), spec.custom_api_call, "{}", spec.id);
     }
 }

@@ -60,6 +60,7 @@ pub(super) struct CompiledRequest {
     pub(super) method: Method,
     pub(super) base: Option<String>,
     pub(super) url: Option<Template>,
+    pub(super) url_hosts: Vec<String>,
     pub(super) path: Vec<PathPart>,
     pub(super) query: Vec<(String, Template)>,
     pub(super) headers: Vec<(String, Template)>,
@@ -192,6 +193,7 @@ pub(super) fn compile_request(
         method,
         base: r.base.clone(),
         url,
+        url_hosts: r.url_hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
         path,
         query,
         headers,
@@ -336,7 +338,9 @@ impl Piece for SpecPiece {
         if let Some(a) = self.rust_actions.get(name) {
             return Some(a.clone());
         }
-        if name == CUSTOM_API_CALL || self.compiled.actions.contains_key(name) {
+        if (name == CUSTOM_API_CALL && self.compiled.spec.custom_api_call)
+            || self.compiled.actions.contains_key(name)
+        {
             return Some(Arc::new(SpecAction {
                 compiled: self.compiled.clone(),
                 name: name.to_owned(),
@@ -564,10 +568,13 @@ async fn send(
     next: Option<&NextPage>,
 ) -> Result<Value, StepError> {
     let auth = auth_values(compiled, ctx)?;
+    let now = chrono::Utc::now();
     let run = json!({
         "run_id": ctx.run_id,
         "step_path": ctx.step_path,
         "idempotency_key": ctx.idempotency_key,
+        "now": now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "now_ms": now.timestamp_millis(),
     });
     let scope = Scope::new().with("props", props).with("auth", &auth).with("ctx", &run);
     let (override_key, base_template) = match &request.base {
@@ -577,17 +584,14 @@ async fn send(
         ),
         None => (compiled.spec.id.clone(), &compiled.base_url),
     };
-    let base = base_template
-        .render_text(&scope)
-        .map_err(render_err(compiled, "base URL"))?
-        .unwrap_or_default();
+    let base = render_base(compiled, base_template, &scope)?;
     let base = ctx.http.base_url(&override_key, base.trim_end_matches('/'));
     let url = match (next, &request.url) {
         (Some(NextPage::Url(u)), _) if u.starts_with("http://") || u.starts_with("https://") => {
             next_page_url(&base, u)?
         }
         (Some(NextPage::Url(path)), _) => format!("{}{}", origin_of(&base), path),
-        (_, Some(url)) => whole_url(compiled, url, &scope, ctx)?,
+        (_, Some(url)) => whole_url(compiled, url, &request.url_hosts, &scope, ctx)?,
         _ => format!("{base}{}", render_path(&request.path, &scope, compiled)?),
     };
     let mut url = reqwest::Url::parse(&url).map_err(|e| {
@@ -662,10 +666,18 @@ async fn send(
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(serde_json::to_vec(&value).unwrap_or_default()),
             Encoding::Form => {
-                let fields: Vec<(String, String)> = match &value {
-                    Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), text(v))).collect(),
-                    _ => Vec::new(),
-                };
+                // An array repeats its field (Twilio's `MediaUrl`), like query parameters.
+                let mut fields: Vec<(String, String)> = Vec::new();
+                if let Value::Object(m) = &value {
+                    for (k, v) in m {
+                        match v {
+                            Value::Array(items) => {
+                                fields.extend(items.iter().map(|i| (k.clone(), text(i))));
+                            }
+                            other => fields.push((k.clone(), text(other))),
+                        }
+                    }
+                }
                 builder.form(&fields)
             }
         };
@@ -681,6 +693,7 @@ async fn send(
 fn whole_url(
     compiled: &Compiled,
     url: &Template,
+    hosts: &[String],
     scope: &Scope<'_>,
     ctx: &ActionContext,
 ) -> Result<String, StepError> {
@@ -694,6 +707,19 @@ fn whole_url(
             compiled.spec.name
         )));
     }
+    let host = parsed.host_str().unwrap_or_default().to_ascii_lowercase();
+    let allowed = hosts.is_empty()
+        || hosts.iter().any(|h| match h.strip_prefix("*.") {
+            Some(domain) => host.ends_with(&format!(".{domain}")),
+            None => host == *h,
+        });
+    if !allowed {
+        return Err(StepError::invalid_input(format!(
+            "{}: `{host}` is not one of its addresses (expected {})",
+            compiled.spec.name,
+            hosts.join(" or ")
+        )));
+    }
     match ctx.http.config().base_url_overrides.get(&compiled.spec.id) {
         Some(origin) => {
             let mut rest = parsed.path().to_owned();
@@ -705,6 +731,63 @@ fn whole_url(
         }
         None => Ok(parsed.to_string()),
     }
+}
+
+/// Renders a base URL, refusing connection values that would move the request elsewhere: a
+/// placeholder that starts the URL must hold a plain `http(s)://host[:port][/path]` (Salesforce's
+/// `instance_url`), any other one a single host label or path segment (Mailchimp's
+/// `server_prefix`). The credential goes wherever the base URL points.
+fn render_base(
+    compiled: &Compiled,
+    template: &Template,
+    scope: &Scope<'_>,
+) -> Result<String, StepError> {
+    let refuse = |what: String| {
+        StepError::new(
+            ErrorKind::Connection,
+            format!("{}: the connection's {what}", compiled.spec.name),
+        )
+    };
+    let parts: Vec<super::template::Part> = match template {
+        Template::Literal(v) => return Ok(text(v)),
+        Template::Lone(hole) => vec![super::template::Part::Hole(hole.clone())],
+        Template::Text(parts) => parts.clone(),
+        _ => return Err(refuse("base URL template is not text".into())),
+    };
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        match part {
+            super::template::Part::Text(t) => out.push_str(t),
+            super::template::Part::Hole(hole) => {
+                let value = hole.path.lookup(scope).map(text).unwrap_or_default();
+                let value = value.trim().trim_end_matches('/');
+                if i == 0 {
+                    let url = reqwest::Url::parse(value)
+                        .map_err(|_| refuse(format!("`{}` is not a URL", hole.path)))?;
+                    if !matches!(url.scheme(), "http" | "https")
+                        || !url.username().is_empty()
+                        || url.password().is_some()
+                        || url.query().is_some()
+                        || url.fragment().is_some()
+                    {
+                        return Err(refuse(format!(
+                            "`{}` must be a plain https:// address",
+                            hole.path
+                        )));
+                    }
+                } else if value.is_empty()
+                    || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                {
+                    return Err(refuse(format!(
+                        "`{}` must be letters, digits and `-` only (it is part of the API's address)",
+                        hole.path
+                    )));
+                }
+                out.push_str(value);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A next-page URL from a response must stay on the API's host: the request carries the
@@ -827,6 +910,7 @@ async fn custom_api_call(
     let request = CompiledRequest {
         base: None,
         url: None,
+        url_hosts: Vec::new(),
         method: Method::from_bytes(method.as_bytes())
             .map_err(|_| StepError::invalid_input(format!("`{method}` is not an HTTP method")))?,
         path: vec![PathPart::Text(path.to_owned())],

@@ -10,6 +10,10 @@
 //!   string, comma-separated by default; quote a separator that has spaces).
 //! * `{"$if": "props.contact_id", "then": <template>, "else": <template>}` renders `then` when the
 //!   path holds a value (not missing, null, false, "", [] or {}), otherwise `else` (or absent).
+//!   With `"equals": <value>` the condition is that the path holds exactly that value; either
+//!   branch may be left out (absent).
+//! * `{"$map": "props.to", "to": {"email": "{{item}}"}}` renders `to` once per element of the
+//!   array, with `item` bound to the element (absent when the path is absent).
 //! * `{"$merge": [<template>, ...]}` merges the objects left to right (later keys win), e.g. fixed
 //!   fields plus a user's custom-fields prop.
 //!
@@ -36,10 +40,19 @@ pub enum Template {
     If {
         /// The condition.
         path: Path,
-        /// Rendered when the path holds a value.
-        then: Box<Template>,
+        /// With `equals`: the condition is that the path holds exactly this value.
+        equals: Option<Value>,
+        /// Rendered when the condition holds (absent when none).
+        then: Option<Box<Template>>,
         /// Rendered otherwise (absent when none).
         otherwise: Option<Box<Template>>,
+    },
+    /// `$map`: the array at `path`, each element rendered through `to` with `item` bound to it.
+    Map {
+        /// The array.
+        path: Path,
+        /// The template per element.
+        to: Box<Template>,
     },
     /// `$merge`.
     Merge(Vec<Template>),
@@ -304,16 +317,36 @@ impl Template {
                 }
                 Some(Value::Array(out))
             }
-            Template::If { path, then, otherwise } => {
-                if path.lookup(scope).is_some_and(is_present) {
-                    then.render(scope)?
-                } else {
-                    match otherwise {
-                        Some(t) => t.render(scope)?,
-                        None => None,
-                    }
+            Template::If { path, equals, then, otherwise } => {
+                let found = path.lookup(scope);
+                let holds = match equals {
+                    Some(expected) => found == Some(expected),
+                    None => found.is_some_and(is_present),
+                };
+                let branch = if holds { then } else { otherwise };
+                match branch {
+                    Some(t) => t.render(scope)?,
+                    None => None,
                 }
             }
+            Template::Map { path, to } => match path.lookup(scope) {
+                Some(Value::Array(items)) => {
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items {
+                        if let Some(v) = to.render(&scope.with("item", item))? {
+                            out.push(v);
+                        }
+                    }
+                    Some(Value::Array(out))
+                }
+                None | Some(Value::Null) => None,
+                Some(other) => {
+                    return Err(format!(
+                        "`$map` over `{path}` needs an array, got {}",
+                        type_name(other)
+                    ));
+                }
+            },
             Template::Merge(parts) => {
                 let mut out = Map::new();
                 for t in parts {
@@ -362,12 +395,15 @@ impl Template {
             }
             Template::Object(m) => m.iter().for_each(|(_, t)| t.collect_paths(out)),
             Template::Array(a) | Template::Merge(a) => a.iter().for_each(|t| t.collect_paths(out)),
-            Template::If { path, then, otherwise } => {
+            Template::If { path, then, otherwise, .. } => {
                 out.push(path);
-                then.collect_paths(out);
-                if let Some(o) = otherwise {
-                    o.collect_paths(out);
+                for t in [then, otherwise].into_iter().flatten() {
+                    t.collect_paths(out);
                 }
+            }
+            Template::Map { path, to } => {
+                out.push(path);
+                to.collect_paths(out);
             }
         }
     }
@@ -448,12 +484,38 @@ fn compile_at(value: &Value, at: &str, errors: &mut Vec<TemplateError>) -> Templ
                 Template::Literal(Value::Null)
             }
         },
-        Value::Object(m) if m.contains_key("$if") => {
+        Value::Object(m) if m.contains_key("$map") => {
             for k in m.keys() {
-                if !matches!(k.as_str(), "$if" | "then" | "else") {
+                if !matches!(k.as_str(), "$map" | "to") {
                     errors.push(TemplateError {
                         at: child(k),
-                        message: format!("`{k}` is not allowed in `$if` (use `then` and `else`)"),
+                        message: format!("`{k}` is not allowed in `$map` (it takes `to`)"),
+                    });
+                }
+            }
+            let path = match m.get("$map") {
+                Some(Value::String(p)) => Path::parse(p),
+                _ => Err("`$map` takes a path, e.g. \"props.recipients\"".to_owned()),
+            };
+            let path = path.unwrap_or_else(|message| {
+                errors.push(TemplateError { at: child("$map"), message });
+                Path { root: "props".into(), segments: Vec::new() }
+            });
+            let Some(to) = m.get("to") else {
+                errors
+                    .push(TemplateError { at: at.to_owned(), message: "`$map` needs `to`".into() });
+                return Template::Literal(Value::Null);
+            };
+            Template::Map { path, to: Box::new(compile_at(to, &child("to"), errors)) }
+        }
+        Value::Object(m) if m.contains_key("$if") => {
+            for k in m.keys() {
+                if !matches!(k.as_str(), "$if" | "equals" | "then" | "else") {
+                    errors.push(TemplateError {
+                        at: child(k),
+                        message: format!(
+                            "`{k}` is not allowed in `$if` (use `equals`, `then` and `else`)"
+                        ),
                     });
                 }
             }
@@ -465,16 +527,16 @@ fn compile_at(value: &Value, at: &str, errors: &mut Vec<TemplateError>) -> Templ
                 errors.push(TemplateError { at: child("$if"), message });
                 Path { root: "props".into(), segments: Vec::new() }
             });
-            let Some(then) = m.get("then") else {
+            if !m.contains_key("then") && !m.contains_key("else") {
                 errors.push(TemplateError {
                     at: at.to_owned(),
-                    message: "`$if` needs `then`".into(),
+                    message: "`$if` needs `then` or `else`".into(),
                 });
-                return Template::Literal(Value::Null);
-            };
+            }
             Template::If {
                 path,
-                then: Box::new(compile_at(then, &child("then"), errors)),
+                equals: m.get("equals").cloned(),
+                then: m.get("then").map(|t| Box::new(compile_at(t, &child("then"), errors))),
                 otherwise: m.get("else").map(|e| Box::new(compile_at(e, &child("else"), errors))),
             }
         }

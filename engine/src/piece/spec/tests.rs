@@ -136,3 +136,135 @@ fn a_typo_in_a_spec_file_names_its_path_and_line() {
     assert_eq!(line, 3);
     assert!(message.contains("unknown field `nmae`"), "{message} at {path}");
 }
+
+#[test]
+fn map_renders_each_element_and_if_compares() {
+    let t = json!({
+        "to": { "$map": "props.to", "to": { "email": "{{item}}" } },
+        "pin": { "$if": "props.pin", "equals": "deal", "then": true },
+        "status": { "$if": "props.active", "then": "active", "else": "inactive" }
+    });
+    let out = render(t.clone(), json!({ "to": ["a@b.c", "d@e.f"], "pin": "deal", "active": true }));
+    assert_eq!(
+        out,
+        Some(
+            json!({ "to": [{ "email": "a@b.c" }, { "email": "d@e.f" }], "pin": true, "status": "active" })
+        )
+    );
+    let out = render(t, json!({ "pin": "person" }));
+    assert_eq!(out, Some(json!({ "status": "inactive" })));
+}
+
+mod requests {
+    use serde_json::{Value, json};
+    use wiremock::matchers::any;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use crate::piece::spec::{PieceSpec, SpecPiece};
+    use crate::piece::{ActionContext, Connection, HttpClient, HttpConfig, Piece};
+
+    fn piece(spec: Value) -> SpecPiece {
+        let spec = PieceSpec::parse("t.json", &spec.to_string()).unwrap();
+        SpecPiece::new(spec, Default::default(), Default::default()).unwrap()
+    }
+
+    fn ctx(values: Value, overrides: &[(&str, &str)]) -> ActionContext {
+        let mut config = HttpConfig::default();
+        for (k, v) in overrides {
+            config.base_url_overrides.insert((*k).into(), (*v).into());
+        }
+        ActionContext {
+            run_id: "r".into(),
+            step_path: "s".into(),
+            idempotency_key: "r:s".into(),
+            attempt: 1,
+            connection: Some(Connection {
+                id: "c".into(),
+                name: "c".into(),
+                piece: "acme".into(),
+                values: values.as_object().cloned().unwrap_or_default(),
+            }),
+            http: HttpClient::new(config).unwrap(),
+            timeout: None,
+        }
+    }
+
+    fn spec(base_url: &str, request: Value) -> Value {
+        json!({
+            "id": "acme", "name": "Acme", "description": "d", "category": "c",
+            "base_url": base_url,
+            "auth": { "kind": "custom",
+                      "fields": [{ "name": "prefix", "label": "P", "kind": "short_text" },
+                                 { "name": "instance_url", "label": "I", "kind": "short_text" },
+                                 { "name": "key", "label": "K", "kind": "short_text", "secret": true }],
+                      "headers": { "X-Key": "{{auth.key}}" },
+                      "example": { "key": "k" } },
+            "custom_api_call": false,
+            "actions": [{ "name": "go", "label": "Go", "description": "d",
+                          "props": [{ "name": "url", "label": "U", "kind": "short_text" }],
+                          "request": request,
+                          "examples": [{ "name": "e", "props": {}, "request": { "method": "GET", "path": "/" }, "response": {} }] }]
+        })
+    }
+
+    #[tokio::test]
+    async fn a_connection_value_cannot_move_the_api_host() {
+        let p = piece(spec(
+            "https://{{auth.prefix}}.api.acme.test/3.0",
+            json!({ "method": "GET", "path": "/ping" }),
+        ));
+        let action = p.action("go").unwrap();
+        let e = action
+            .run(&ctx(json!({ "prefix": "evil.com/x#", "key": "k" }), &[]), json!({}))
+            .await
+            .unwrap_err();
+        assert!(e.message.contains("must be letters, digits"), "{}", e.message);
+
+        let p = piece(spec(
+            "{{auth.instance_url}}/services",
+            json!({ "method": "GET", "path": "/ping" }),
+        ));
+        let action = p.action("go").unwrap();
+        let e = action
+            .run(
+                &ctx(json!({ "instance_url": "https://user:pw@evil.test", "key": "k" }), &[]),
+                json!({}),
+            )
+            .await
+            .unwrap_err();
+        assert!(e.message.contains("plain https://"), "{}", e.message);
+    }
+
+    #[tokio::test]
+    async fn url_requests_stay_on_their_hosts_and_custom_calls_can_be_off() {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+        let p = piece(spec(
+            "https://api.acme.test",
+            json!({ "method": "POST", "url": "{{props.url}}", "url_hosts": ["*.acme.test"] }),
+        ));
+        assert!(p.action("custom_api_call").is_none());
+        assert!(p.meta().action("custom_api_call").is_none());
+        let action = p.action("go").unwrap();
+        let e = action
+            .run(&ctx(json!({ "key": "k" }), &[]), json!({ "url": "https://elsewhere.test/hook" }))
+            .await
+            .unwrap_err();
+        assert!(
+            e.message.contains("`elsewhere.test` is not one of its addresses"),
+            "{}",
+            e.message
+        );
+        let ok = action
+            .run(
+                &ctx(json!({ "key": "k" }), &[("acme", &server.uri())]),
+                json!({ "url": "https://hooks.acme.test/h/1?x=2" }),
+            )
+            .await;
+        assert!(ok.is_ok(), "{ok:?}");
+        let got = &server.received_requests().await.unwrap()[0];
+        assert_eq!(got.url.path(), "/h/1");
+        assert_eq!(got.url.query(), Some("x=2"));
+        assert_eq!(got.headers.get("x-key").unwrap(), "k");
+    }
+}

@@ -47,8 +47,12 @@ pub struct PieceSpec {
     /// beyond it wait. `None`: no limit besides the vendor's 429s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimit>,
-    /// The actions, in picker order. A "custom API call" action is added to every piece.
+    /// The actions, in picker order.
     pub actions: Vec<ActionSpec>,
+    /// Add the "custom API call" action (any request on the API with the connection's auth).
+    /// `false` for pieces without an API of their own (hook URLs).
+    #[serde(default = "yes", skip_serializing_if = "Clone::clone")]
+    pub custom_api_call: bool,
     /// Triggers the vendor pushes (their sources are Rust: signatures are code).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<TriggerMeta>,
@@ -63,6 +67,10 @@ pub struct RateLimit {
     /// The window, in seconds.
     #[serde(default = "one")]
     pub per_seconds: f64,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn one() -> f64 {
@@ -263,6 +271,10 @@ pub struct RequestSpec {
     /// URLs are sent; the piece's base-URL override replaces its origin (tests).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// For `url` requests: the hosts the URL may point at (`hooks.zapier.com`, or
+    /// `*.make.com` for any subdomain); empty: any host.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub url_hosts: Vec<String>,
     /// Query parameters; an absent value drops the parameter, an array repeats it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub query: BTreeMap<String, Value>,
@@ -326,9 +338,13 @@ pub struct Example {
     /// The canned answer of the mock server (also each further page, for paginated actions,
     /// in `pages`).
     pub response: CannedResponse,
-    /// Further pages, in order, for paginated actions.
+    /// Further pages (or the answers to a Rust action's further requests), in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pages: Vec<CannedResponse>,
+    /// The requests expected after the first, in order (next pages, a Rust action's further
+    /// calls); each is checked like `request`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub then: Vec<ExpectedRequest>,
     /// The step's output for that response; with `error`, the failure's message must contain
     /// this text instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -346,9 +362,10 @@ pub struct ExpectedRequest {
     pub method: String,
     /// Path, after the base URL's own path (percent-encoded, as sent).
     pub path: String,
-    /// Query parameters, exactly (auth query parameters included).
+    /// Query parameters, exactly (auth query parameters included): a string, or an array of
+    /// strings for a repeated parameter.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub query: BTreeMap<String, String>,
+    pub query: BTreeMap<String, Value>,
     /// Headers that must be present with these values (names case-insensitive).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,

@@ -77,7 +77,9 @@ impl PieceSpec {
                 internal: a.internal,
             })
             .collect();
-        actions.push(custom_api_call_meta(self));
+        if self.custom_api_call {
+            actions.push(custom_api_call_meta(self));
+        }
         PieceMeta {
             id: self.id.clone(),
             name: self.name.clone(),
@@ -181,6 +183,10 @@ impl Reads<'_> {
     }
 
     fn check_path(&self, path: &Path, at: &str, errors: &mut Vec<String>) {
+        // `item` is bound inside `$map`; what it holds is the mapped array's elements.
+        if path.root == "item" {
+            return;
+        }
         if !self.roots.contains(&path.root.as_str()) {
             errors.push(format!(
                 "{at}: `{path}` reads `{}`; here only {} can be read",
@@ -204,7 +210,10 @@ impl Reads<'_> {
 }
 
 fn ctx_fields() -> BTreeSet<String> {
-    ["run_id", "step_path", "idempotency_key"].into_iter().map(String::from).collect()
+    ["run_id", "step_path", "idempotency_key", "now", "now_ms"]
+        .into_iter()
+        .map(String::from)
+        .collect()
 }
 
 /// Checks a parsed spec and compiles its templates.
