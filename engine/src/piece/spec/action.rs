@@ -25,12 +25,17 @@ use crate::step_error::{ErrorKind, StepError};
 /// The name of the "custom API call" action every spec'd piece gets.
 pub const CUSTOM_API_CALL: &str = "custom_api_call";
 
+/// A connection check written in Rust, for a piece whose API is not HTTP (SMTP).
+pub type ConnectionTest =
+    Arc<dyn for<'a> Fn(&'a ActionContext) -> BoxFuture<'a, Result<(), StepError>> + Send + Sync>;
+
 /// A piece run from its spec, plus the Rust behind any `rust: true` actions and its triggers.
 pub struct SpecPiece {
     compiled: Arc<Compiled>,
     meta: PieceMeta,
     rust_actions: BTreeMap<String, Arc<dyn Action>>,
     triggers: BTreeMap<String, Arc<dyn TriggerSource>>,
+    connection_test: Option<ConnectionTest>,
 }
 
 /// What a spec compiles to: templates parsed once.
@@ -252,7 +257,20 @@ impl SpecPiece {
             return Err(SpecError::Invalid { piece: compiled.spec.id.clone(), problems: missing });
         }
         let meta = compiled.spec.meta();
-        Ok(Self { compiled: Arc::new(compiled), meta, rust_actions, triggers })
+        Ok(Self {
+            compiled: Arc::new(compiled),
+            meta,
+            rust_actions,
+            triggers,
+            connection_test: None,
+        })
+    }
+
+    /// Checks connections with Rust instead of the spec's `auth.test` request.
+    #[must_use]
+    pub fn with_connection_test(mut self, test: ConnectionTest) -> Self {
+        self.connection_test = Some(test);
+        self
     }
 
     /// The spec it runs.
@@ -262,6 +280,9 @@ impl SpecPiece {
 
     /// Runs the spec's connection test: `Ok` when the credential works.
     pub async fn test_connection(&self, ctx: &ActionContext) -> Result<(), StepError> {
+        if let Some(test) = &self.connection_test {
+            return test(ctx).await;
+        }
         let Some(test) = &self.compiled.test else { return Ok(()) };
         let props = Value::Object(Map::new());
         let response = send(&self.compiled, test, ctx, &props, None).await?;

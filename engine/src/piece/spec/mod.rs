@@ -28,6 +28,6 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
-pub use action::{SpecAction, SpecPiece};
+pub use action::{ConnectionTest, SpecAction, SpecPiece};
 pub use types::*;
 pub use validate::SpecError;
