@@ -6,6 +6,7 @@ mod app;
 mod auth;
 mod cli;
 mod error;
+mod events;
 mod hooks;
 mod oauth2;
 mod runtime;

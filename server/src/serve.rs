@@ -135,7 +135,9 @@ fn init_logging(json: bool) {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = args.data.open().await?;
-    let (engine, custom_pieces) = crate::cli::engine_with_pieces(args.pieces_dir.as_deref())?;
+    let (mut engine, custom_pieces) = crate::cli::engine_with_pieces(args.pieces_dir.as_deref())?;
+    // REST hook events read their subscribers from the store.
+    engine.register(Arc::new(crate::events::piece(Some(store.clone()))));
     if let Some(dir) = &args.pieces_dir {
         tracing::info!(dir = %dir.display(), count = custom_pieces.len(), "custom pieces loaded");
     }
@@ -150,7 +152,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if matches!(key_source, crate::secrets::KeySource::GeneratedFile(_)) {
         tracing::warn!(key_id = %cipher.key_id(), "{key_source}");
     }
-    switchboard_engine::expr::warm_up_in_background();
+    // The phone-number metadata (10 MB) loads when a flow using a phone helper is compiled, not
+    // here: see `switchboard_engine::expr::warm_up_in_background`.
 
     let listener = tokio::net::TcpListener::bind((args.bind.as_str(), args.port))
         .await

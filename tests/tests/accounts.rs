@@ -36,6 +36,10 @@ const PRIVATE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/auth/me"),
     ("POST", "/api/v1/api-keys"),
     ("GET", "/api/v1/oauth2/x/start"),
+    ("GET", "/api/v1/subscriptions"),
+    ("POST", "/api/v1/subscriptions"),
+    ("DELETE", "/api/v1/subscriptions/x"),
+    ("GET", "/api/v1/subscriptions/samples"),
 ];
 
 #[tokio::test]

@@ -140,7 +140,10 @@ impl ExprEngine {
         self.inner.compilations.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let scope = compile_scope();
         match panic::catch_unwind(AssertUnwindSafe(|| parse(&self.inner.engine, &scope))) {
-            Ok(Ok(ast)) => Ok(Self::finish(source, ast)),
+            Ok(Ok(ast)) => {
+                super::helpers::warm_up_if_used(source);
+                Ok(Self::finish(source, ast))
+            }
             Ok(Err(error)) => Err(from_parse_error(source, &error, expression_only)),
             Err(payload) => Err(ExprError::new(source, internal_failure(payload.as_ref()))),
         }

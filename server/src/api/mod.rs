@@ -8,9 +8,10 @@ pub mod json_body;
 pub mod openapi;
 pub mod pieces;
 pub mod runs;
+pub mod subscriptions;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::app::AppState;
 
@@ -47,6 +48,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/runs/{id}/retry", post(runs::retry))
         .route("/runs/{id}/cancel", post(runs::cancel))
         .route("/connections/{id}/test", post(connections::test))
+        .route("/subscriptions", get(subscriptions::list).post(subscriptions::create))
+        .route("/subscriptions/samples", get(subscriptions::samples))
+        .route("/subscriptions/{id}", delete(subscriptions::delete))
         .route("/pieces", get(pieces::list))
         .route("/pieces/{piece}/options", post(pieces::options))
         .route("/oauth2/{piece}/start", get(crate::oauth2::flow::start))

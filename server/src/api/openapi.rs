@@ -80,6 +80,10 @@ const FLOW_DEFS_PREFIX: &str = "FlowDocument";
         super::connections::test,
         super::pieces::list,
         super::pieces::options,
+        super::subscriptions::create,
+        super::subscriptions::list,
+        super::subscriptions::delete,
+        super::subscriptions::samples,
         crate::oauth2::flow::start,
         crate::oauth2::flow::callback,
         crate::hooks::catch_async,
@@ -98,6 +102,8 @@ const FLOW_DEFS_PREFIX: &str = "FlowDocument";
         (name = "runs", description = "Run records, retries and cancellation."),
         (name = "connections", description = "Piece credentials. Their values are write-only: responses only name the fields."),
         (name = "pieces", description = "The catalog of pieces, their actions and triggers."),
+        (name = "subscriptions", description = "REST hook subscriptions: Zapier, Make and n8n \
+            subscribe a URL to an event that flows emit with `switchboard_events.emit`."),
         (name = "webhooks", description = "Public webhook URLs that start and resume runs. They are \
             public by URL (flow ids are unguessable); a flow's `webhook` trigger may require its own \
             header secret or HTTP basic auth."),

@@ -44,6 +44,8 @@ pub fn engine_with_pieces(dir: Option<&Path>) -> anyhow::Result<(Engine, Vec<Pie
     }
     let mut engine = Engine::with_builtin_pieces(config)
         .map_err(|e| anyhow::anyhow!("cannot start the HTTP client: {e}"))?;
+    // Metadata only (no store): flows that emit events validate; `emit` runs under `serve`.
+    engine.register(Arc::new(crate::events::piece(None)));
     let mut specs = Vec::new();
     if let Some(dir) = dir {
         for piece in pieces_dir::load(dir)? {

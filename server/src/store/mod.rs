@@ -310,6 +310,21 @@ pub struct ScheduledFlow {
     pub last_fired: Option<DateTime<Utc>>,
 }
 
+/// A REST hook subscription: `target_url` receives every payload emitted under `event`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubscriptionRow {
+    /// Stable id (the subscriber unsubscribes with it).
+    pub id: String,
+    /// The event name (`order.created`).
+    pub event: String,
+    /// Where payloads are POSTed.
+    pub target_url: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// The account that subscribed; `None` for the `SWITCHBOARD_API_KEY` key.
+    pub created_by: Option<String>,
+}
+
 /// Filters and pagination for listing runs (newest first).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct RunQuery {
@@ -467,6 +482,30 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// The account an API key belongs to.
     async fn api_key_user(&self, token_hash: &str) -> Result<Option<UserRow>, StoreError>;
+    /// Stores a subscription. When one exists for the same event and target URL, nothing is
+    /// stored and that one is returned with `false`; otherwise `sub` with `true`.
+    async fn create_subscription(
+        &self,
+        sub: &SubscriptionRow,
+    ) -> Result<(SubscriptionRow, bool), StoreError>;
+    /// Subscriptions, oldest first; only those of `event` when given.
+    async fn list_subscriptions(
+        &self,
+        event: Option<&str>,
+    ) -> Result<Vec<SubscriptionRow>, StoreError>;
+    /// Deletes a subscription; false when it does not exist.
+    async fn delete_subscription(&self, id: &str) -> Result<bool, StoreError>;
+    /// Records an emitted payload of `event` as sample data and keeps only the newest `keep`.
+    /// A payload with a `dedupe_key` already recorded for the event replaces it in place.
+    async fn record_event_sample(
+        &self,
+        event: &str,
+        dedupe_key: Option<&str>,
+        payload: &Value,
+        keep: u32,
+    ) -> Result<(), StoreError>;
+    /// The latest payloads emitted under `event`, newest first, at most `limit`.
+    async fn event_samples(&self, event: &str, limit: u32) -> Result<Vec<Value>, StoreError>;
     /// Deletes finished runs (and their journals) that ended before `finished_before`, and beyond
     /// the newest `keep_per_flow` finished runs of each flow. Returns how many were deleted.
     async fn prune_runs(

@@ -16,7 +16,7 @@ mod misc;
 mod numbers;
 mod phone;
 
-pub(crate) use phone::warm_up_in_background;
+pub(crate) use phone::{warm_up_if_used, warm_up_in_background};
 mod strings;
 
 use rhai::{Engine, EvalAltResult};

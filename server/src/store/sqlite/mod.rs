@@ -5,6 +5,7 @@
 mod accounts;
 mod flows;
 mod runs;
+mod subscriptions;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -17,7 +18,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 
-use crate::store::{ConnectionRow, ScheduledFlow, UserRow};
+use crate::store::{ConnectionRow, ScheduledFlow, SubscriptionRow, UserRow};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -34,6 +35,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "schedules", include_str!("../../../migrations/sqlite/0002_schedules.sql")),
     (3, "accounts", include_str!("../../../migrations/sqlite/0003_accounts.sql")),
     (4, "resume_by_id", include_str!("../../../migrations/sqlite/0004_resume_by_id.sql")),
+    (5, "subscriptions", include_str!("../../../migrations/sqlite/0005_subscriptions.sql")),
 ];
 
 /// SQLite-backed [`Store`].
@@ -299,6 +301,33 @@ impl Store for SqliteStore {
     }
     async fn api_key_user(&self, token_hash: &str) -> Result<Option<UserRow>, StoreError> {
         self.api_key_user_impl(token_hash).await
+    }
+    async fn create_subscription(
+        &self,
+        sub: &SubscriptionRow,
+    ) -> Result<(SubscriptionRow, bool), StoreError> {
+        self.create_subscription_impl(sub).await
+    }
+    async fn list_subscriptions(
+        &self,
+        event: Option<&str>,
+    ) -> Result<Vec<SubscriptionRow>, StoreError> {
+        self.list_subscriptions_impl(event).await
+    }
+    async fn delete_subscription(&self, id: &str) -> Result<bool, StoreError> {
+        self.delete_subscription_impl(id).await
+    }
+    async fn record_event_sample(
+        &self,
+        event: &str,
+        dedupe_key: Option<&str>,
+        payload: &Value,
+        keep: u32,
+    ) -> Result<(), StoreError> {
+        self.record_event_sample_impl(event, dedupe_key, payload, keep).await
+    }
+    async fn event_samples(&self, event: &str, limit: u32) -> Result<Vec<Value>, StoreError> {
+        self.event_samples_impl(event, limit).await
     }
     async fn prune_runs(
         &self,
