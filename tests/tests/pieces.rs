@@ -269,3 +269,72 @@ async fn a_slack_approval_resumes_the_wait_step_after_confirmation() {
         .unwrap();
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
 }
+
+/// HMAC-SHA256, for signing test requests the way Slack does.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut block = [0u8; 64];
+    if key.len() > 64 {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.iter().map(|b| b ^ byte).collect::<Vec<u8>>();
+    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
+    Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize().to_vec()
+}
+
+#[tokio::test]
+async fn slack_events_answer_the_challenge_and_start_runs_when_signed() {
+    let dir = TempDir::new("pieces-slack-events");
+    let slack = slack_mock().await;
+    let server = start(&dir, &slack);
+    let client = http_client();
+    let secret = "slack-signing-secret-7c1d";
+    let doc = json!({
+        "schema_version": 1, "name": "mentions",
+        "trigger": { "id": "slack", "piece": "slack", "trigger": "events", "props": { "signing_secret": secret, "event_types": ["app_mention"] } },
+        "steps": [{ "id": "text", "type": "set", "values": { "text": "{{ trigger.event.text }}" } }],
+        "edges": [{ "from": "slack", "to": "text" }]
+    });
+    let id = create_published(&client, &server, &doc).await;
+    let post = |body: String, signature_secret: &'static str| {
+        let ts = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            .to_string();
+        let mac = hmac_sha256(signature_secret.as_bytes(), format!("v0:{ts}:{body}").as_bytes());
+        let signature =
+            format!("v0={}", mac.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        reqwest::Client::new()
+            .post(server.at(&format!("/hooks/{id}")))
+            .header("content-type", "application/json")
+            .header("x-slack-request-timestamp", ts)
+            .header("x-slack-signature", signature)
+            .body(body)
+    };
+    let r = post(
+        json!({ "type": "url_verification", "challenge": "c-42", "token": "t" }).to_string(),
+        secret,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap(), json!({ "challenge": "c-42" }));
+
+    let event = json!({ "type": "event_callback", "event_id": "Ev1", "team_id": "T1",
+                        "event": { "type": "app_mention", "text": "<@U0> new lead" } })
+    .to_string();
+    let r = post(event.clone(), "not-the-secret").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = post(event.clone(), secret).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let run: Value = r.json().await.unwrap();
+    let done = wait_for_run(&client, &server, run["run_id"].as_str().unwrap()).await;
+    assert_eq!(done["steps"]["text"]["output"], json!({ "text": "<@U0> new lead" }));
+    // Slack's retry of the same event starts no second run.
+    let again: Value = post(event, secret).send().await.unwrap().json().await.unwrap();
+    assert_eq!(again["duplicate"], true);
+}

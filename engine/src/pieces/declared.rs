@@ -53,6 +53,7 @@ fn rust_parts(piece: &str) -> RustParts {
         "postmark" => (BTreeMap::new(), super::postmark::triggers()),
         "resend" => (BTreeMap::new(), super::resend::triggers()),
         "sendgrid" => (BTreeMap::new(), super::sendgrid::triggers()),
+        "slack" => (BTreeMap::new(), super::slack::triggers()),
         "smtp" => super::smtp::rust_parts(),
         "twilio" => (BTreeMap::new(), super::twilio::triggers()),
         _ => (BTreeMap::new(), BTreeMap::new()),

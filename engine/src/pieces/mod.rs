@@ -17,6 +17,7 @@ pub mod postmark;
 pub mod resend;
 pub mod schedule;
 pub mod sendgrid;
+pub mod slack;
 pub mod smtp;
 pub mod twilio;
 pub mod webhook;
