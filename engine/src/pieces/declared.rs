@@ -71,3 +71,33 @@ pub fn register(registry: &mut Registry) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Rust attached to a spec is exactly what the spec declares: every `rust: true` action
+    /// and every trigger has code (the registry-wide metadata test checks that), and no code is
+    /// attached under a name the spec does not declare (a typo would leave it unreachable).
+    #[test]
+    fn attached_rust_matches_the_declarations() {
+        for (file, text) in SPECS {
+            let spec = PieceSpec::parse(file, text).unwrap_or_else(|e| panic!("{e}"));
+            let (actions, triggers) = rust_parts(&spec.id);
+            for name in actions.keys() {
+                assert!(
+                    spec.actions.iter().any(|a| &a.name == name && a.rust),
+                    "{}: Rust action `{name}` is not a `rust` action of the spec",
+                    spec.id
+                );
+            }
+            for name in triggers.keys() {
+                assert!(
+                    spec.triggers.iter().any(|t| &t.name == name),
+                    "{}: trigger source `{name}` is not declared in the spec",
+                    spec.id
+                );
+            }
+        }
+    }
+}

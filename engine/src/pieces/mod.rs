@@ -281,6 +281,41 @@ pub(crate) fn form_urlencode<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a s
     out
 }
 
+/// Requires `Authorization: Basic` with exactly these credentials (webhooks and vendor triggers
+/// that protect their URL with basic auth). Both halves are always compared, in constant time,
+/// so timing does not tell which one was wrong.
+pub(crate) fn require_basic_auth(
+    request: &crate::piece::TriggerRequest,
+    username: &str,
+    password: &str,
+) -> Result<(), crate::piece::TriggerError> {
+    use crate::piece::TriggerError;
+    use base64::Engine as _;
+    let header = request
+        .header("authorization")
+        .ok_or_else(|| TriggerError::Unauthorized("the Authorization header is missing".into()))?
+        .trim();
+    let (scheme, credentials) = header.split_once(' ').unwrap_or((header, ""));
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(TriggerError::Unauthorized("the Authorization header is not Basic".into()));
+    }
+    let decoded =
+        base64::engine::general_purpose::STANDARD.decode(credentials.trim()).map_err(|_| {
+            TriggerError::Unauthorized("the Basic credentials are not valid base64".into())
+        })?;
+    let (user, pass) = match decoded.iter().position(|b| *b == b':') {
+        Some(i) => (&decoded[..i], &decoded[i + 1..]),
+        None => (&decoded[..], &[][..]),
+    };
+    let user_ok = constant_time_eq(user, username.as_bytes());
+    let pass_ok = constant_time_eq(pass, password.as_bytes());
+    if user_ok & pass_ok {
+        Ok(())
+    } else {
+        Err(TriggerError::Unauthorized("wrong username or password".into()))
+    }
+}
+
 /// Compares two byte strings in time that depends only on their lengths, so a caller guessing a
 /// secret learns nothing from how fast a wrong guess is rejected.
 pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

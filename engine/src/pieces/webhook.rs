@@ -358,34 +358,7 @@ impl WebhookAuth {
                 ))),
             },
             Self::Basic { username, password } => {
-                let header = request.header("authorization").ok_or_else(|| {
-                    TriggerError::Unauthorized("the Authorization header is missing".into())
-                })?;
-                let (scheme, credentials) = header.trim().split_once(' ').unwrap_or((header, ""));
-                if !scheme.eq_ignore_ascii_case("basic") {
-                    return Err(TriggerError::Unauthorized(
-                        "the Authorization header is not Basic".into(),
-                    ));
-                }
-                let decoded = base64::engine::general_purpose::STANDARD
-                    .decode(credentials.trim())
-                    .map_err(|_| {
-                        TriggerError::Unauthorized(
-                            "the Basic credentials are not valid base64".into(),
-                        )
-                    })?;
-                let (user, pass) = match decoded.iter().position(|b| *b == b':') {
-                    Some(i) => (&decoded[..i], &decoded[i + 1..]),
-                    None => (&decoded[..], &[][..]),
-                };
-                // Both halves are always compared, so timing does not reveal which one was wrong.
-                let user_ok = constant_time_eq(user, username.as_bytes());
-                let pass_ok = constant_time_eq(pass, password.as_bytes());
-                if user_ok & pass_ok {
-                    Ok(())
-                } else {
-                    Err(TriggerError::Unauthorized("wrong username or password".into()))
-                }
+                super::require_basic_auth(request, username, password)
             }
         }
     }

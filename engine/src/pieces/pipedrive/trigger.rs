@@ -18,11 +18,9 @@
 //! or for v1 the object, its id and the event's `timestamp_micro`, so a redelivery does not start
 //! a second run.
 
-use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
 use crate::piece::{TriggerError, TriggerEvent, TriggerRequest, TriggerSource};
-use crate::pieces::constant_time_eq;
 
 /// The `webhook_events` trigger.
 #[derive(Debug, Clone, Copy, Default)]
@@ -104,30 +102,7 @@ fn check_basic_auth(
         }
         return Ok(());
     }
-    let header = request
-        .header("authorization")
-        .ok_or_else(|| TriggerError::Unauthorized("the Authorization header is missing".into()))?
-        .trim();
-    let (scheme, credentials) = header.split_once(' ').unwrap_or((header, ""));
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(TriggerError::Unauthorized("the Authorization header is not Basic".into()));
-    }
-    let decoded =
-        base64::engine::general_purpose::STANDARD.decode(credentials.trim()).map_err(|_| {
-            TriggerError::Unauthorized("the Basic credentials are not valid base64".into())
-        })?;
-    let (user, pass) = match decoded.iter().position(|b| *b == b':') {
-        Some(i) => (&decoded[..i], &decoded[i + 1..]),
-        None => (&decoded[..], &[][..]),
-    };
-    // Both halves are always compared, so timing does not tell which one was wrong.
-    let user_ok = constant_time_eq(user, username.as_bytes());
-    let pass_ok = constant_time_eq(pass, password.as_bytes());
-    if user_ok & pass_ok {
-        Ok(())
-    } else {
-        Err(TriggerError::Unauthorized("wrong username or password".into()))
-    }
+    crate::pieces::require_basic_auth(request, username, password)
 }
 
 /// The `events` filter, if any.
@@ -167,6 +142,7 @@ fn matches_event(pattern: &str, action: &str, entity: &str) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
 
     fn props(v: Value) -> Map<String, Value> {
         match v {

@@ -31,25 +31,3 @@ pub fn triggers() -> BTreeMap<String, Arc<dyn TriggerSource>> {
         (MESSAGE_EVENT.to_owned(), source(WebhookKind::MessageEvent)),
     ])
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::piece::spec::PieceSpec;
-    use crate::pieces::declared::SPECS;
-
-    #[test]
-    fn every_trigger_of_the_spec_has_a_source() {
-        let Some((file, text)) = SPECS.iter().find(|(file, _)| *file == "postmark.json") else {
-            panic!("postmark.json is not embedded");
-        };
-        let spec = match PieceSpec::parse(file, text) {
-            Ok(spec) => spec,
-            Err(e) => panic!("{e}"),
-        };
-        let sources = triggers();
-        let mut declared: Vec<&str> = spec.triggers.iter().map(|t| t.name.as_str()).collect();
-        declared.sort_unstable();
-        assert_eq!(declared, sources.keys().map(String::as_str).collect::<Vec<_>>());
-    }
-}

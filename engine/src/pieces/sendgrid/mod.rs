@@ -23,24 +23,3 @@ pub fn triggers() -> BTreeMap<String, Arc<dyn TriggerSource>> {
     let events: Arc<dyn TriggerSource> = Arc::new(EmailEvent);
     BTreeMap::from([(EMAIL_EVENT.to_owned(), events)])
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::piece::spec::PieceSpec;
-    use crate::pieces::declared::SPECS;
-
-    #[test]
-    fn every_trigger_of_the_spec_has_a_source() {
-        let Some((file, text)) = SPECS.iter().find(|(file, _)| *file == "sendgrid.json") else {
-            panic!("sendgrid.json is not embedded");
-        };
-        let spec = match PieceSpec::parse(file, text) {
-            Ok(spec) => spec,
-            Err(e) => panic!("{e}"),
-        };
-        let sources = triggers();
-        let declared: Vec<&str> = spec.triggers.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(declared, sources.keys().map(String::as_str).collect::<Vec<_>>());
-    }
-}

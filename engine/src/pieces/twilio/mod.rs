@@ -23,24 +23,3 @@ pub fn triggers() -> BTreeMap<String, Arc<dyn TriggerSource>> {
     let incoming: Arc<dyn TriggerSource> = Arc::new(IncomingMessage);
     BTreeMap::from([(INCOMING_MESSAGE.to_owned(), incoming)])
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::piece::spec::PieceSpec;
-    use crate::pieces::declared::SPECS;
-
-    #[test]
-    fn every_trigger_of_the_spec_has_a_source() {
-        let Some((file, text)) = SPECS.iter().find(|(file, _)| *file == "twilio.json") else {
-            panic!("twilio.json is not embedded");
-        };
-        let spec = match PieceSpec::parse(file, text) {
-            Ok(spec) => spec,
-            Err(e) => panic!("{e}"),
-        };
-        let sources = triggers();
-        let declared: Vec<&str> = spec.triggers.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(declared, sources.keys().map(String::as_str).collect::<Vec<_>>());
-    }
-}
