@@ -6,6 +6,7 @@
 //! ([`BuiltinPiece`]).
 
 pub mod airtable;
+pub mod call;
 pub mod declared;
 pub mod google_sheets;
 pub mod http;

@@ -10,8 +10,10 @@
 //! no URL (a proxy in front of this server may have rewritten it anyway), so the URL entered in
 //! the Twilio Console is a trigger prop, `webhook_url`, and the auth token another, `auth_token`.
 //! Like Twilio's own libraries, the check also accepts the URL with its default port added or
-//! removed. JSON bodies (sent by some Twilio products) are covered through the `bodySHA256` query
-//! parameter Twilio adds to the URL: the signature covers the URL, the hash the body.
+//! its port removed. JSON bodies (sent by some Twilio products) are covered through the
+//! `bodySHA256` query parameter Twilio adds to the URL: the signature covers the URL, the hash the
+//! body. The check itself is [`crate::pieces::call::verify::verify_twilio`], shared with the call
+//! trigger.
 //!
 //! # Output
 //!
@@ -20,14 +22,11 @@
 //! `params` every field Twilio sent. The dedupe key is the `MessageSid`, so Twilio's retries start
 //! one run.
 
-use base64::Engine as _;
-use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Map, Value};
-use sha1::Sha1;
-use sha2::{Digest, Sha256};
 
 use crate::piece::http_client::media_type;
 use crate::piece::{TriggerError, TriggerEvent, TriggerRequest, TriggerSource};
+use crate::pieces::call::verify::{Delivery, verify_twilio};
 use crate::pieces::{form_urlencoded_parse, pairs_to_object};
 
 /// The header carrying Twilio's signature.
@@ -86,7 +85,9 @@ impl TriggerSource for IncomingMessage {
         let media = request.header("content-type").map(media_type).unwrap_or_default();
         let is_form = media == "application/x-www-form-urlencoded";
         let params = if is_form { form_urlencoded_parse(&request.body) } else { Vec::new() };
-        verify(url, token, request, &params, is_form)?;
+        let delivery = Delivery::from_request(request, chrono::Utc::now().timestamp());
+        verify_twilio(&delivery, url, token)
+            .map_err(|e| TriggerError::Unauthorized(e.to_string()))?;
 
         let fields = pairs_to_object(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let output = if is_form {
@@ -115,125 +116,6 @@ impl TriggerSource for IncomingMessage {
             .map(str::to_owned);
         Ok(TriggerEvent { output, dedupe_key })
     }
-}
-
-/// Checks `X-Twilio-Signature` against the configured URL (and its port variants).
-fn verify(
-    url: &str,
-    token: &str,
-    request: &TriggerRequest,
-    params: &[(String, String)],
-    is_form: bool,
-) -> Result<(), TriggerError> {
-    let given = request.header(SIGNATURE_HEADER).ok_or_else(|| {
-        TriggerError::Unauthorized("the X-Twilio-Signature header is missing".into())
-    })?;
-    let tag = base64::engine::general_purpose::STANDARD.decode(given.trim()).map_err(|_| {
-        TriggerError::Unauthorized("the X-Twilio-Signature header is not base64".into())
-    })?;
-
-    let body_hash = request.query.iter().find(|(k, _)| k == "bodySHA256").map(|(_, v)| v.as_str());
-    let mut signed_url = url.to_owned();
-    if !is_form {
-        match body_hash {
-            Some(hash) => {
-                let actual = hex(&Sha256::digest(&request.body));
-                if !crate::pieces::constant_time_eq(
-                    actual.as_bytes(),
-                    hash.to_ascii_lowercase().as_bytes(),
-                ) {
-                    return Err(TriggerError::Unauthorized(
-                        "the body does not match the bodySHA256 Twilio signed".into(),
-                    ));
-                }
-                if !url.contains("bodySHA256=") {
-                    signed_url.push(if url.contains('?') { '&' } else { '?' });
-                    signed_url.push_str("bodySHA256=");
-                    signed_url.push_str(hash);
-                }
-            }
-            None if request.body.iter().all(u8::is_ascii_whitespace) => {}
-            None => {
-                return Err(TriggerError::Unauthorized(
-                    "the body is neither a form nor covered by a bodySHA256 parameter, so the \
-                     signature does not cover it"
-                        .into(),
-                ));
-            }
-        }
-    }
-
-    let suffix = signed_params(params);
-    let matches = url_variants(&signed_url).iter().any(|candidate| {
-        let Ok(mut mac) = <Hmac<Sha1> as KeyInit>::new_from_slice(token.as_bytes()) else {
-            return false;
-        };
-        Mac::update(&mut mac, candidate.as_bytes());
-        Mac::update(&mut mac, suffix.as_bytes());
-        mac.verify_slice(&tag).is_ok()
-    });
-    if matches {
-        Ok(())
-    } else {
-        Err(TriggerError::Unauthorized(
-            "the X-Twilio-Signature does not match (check the trigger's webhook URL and auth token)"
-                .into(),
-        ))
-    }
-}
-
-/// The POST parameters as Twilio signs them: sorted by name (then value, duplicates once, as
-/// Twilio's own validators do), each name followed by its value.
-fn signed_params(params: &[(String, String)]) -> String {
-    let mut sorted: Vec<(&str, &str)> =
-        params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    sorted.sort_unstable();
-    sorted.dedup();
-    sorted.iter().fold(String::new(), |mut out, (k, v)| {
-        out.push_str(k);
-        out.push_str(v);
-        out
-    })
-}
-
-/// The URL as given, plus the same URL with its scheme's default port added or removed (Twilio
-/// may sign either form, depending on how the number's URL was entered).
-fn url_variants(url: &str) -> Vec<String> {
-    let mut out = vec![url.to_owned()];
-    let Some((scheme, rest)) = url.split_once("://") else { return out };
-    let default_port = match scheme.to_ascii_lowercase().as_str() {
-        "https" => "443",
-        "http" => "80",
-        _ => return out,
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let (userinfo, host_port) = match authority.rsplit_once('@') {
-        Some((user, host)) => (format!("{user}@"), host),
-        None => (String::new(), authority),
-    };
-    // An IPv6 literal's colons are inside brackets; a port follows the closing bracket.
-    let port_start = match host_port.rfind(']') {
-        Some(bracket) => host_port[bracket..].find(':').map(|i| bracket + i),
-        None => host_port.rfind(':'),
-    };
-    let variant = match port_start {
-        Some(i) if &host_port[i + 1..] == default_port => {
-            format!("{scheme}://{userinfo}{}{tail}", &host_port[..i])
-        }
-        Some(_) => return out,
-        None => format!("{scheme}://{userinfo}{host_port}:{default_port}{tail}"),
-    };
-    out.push(variant);
-    out
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
 }
 
 /// The trigger's output for a message form.
@@ -281,8 +163,13 @@ fn strip_whatsapp(address: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pieces::call::verify::{hex, signed_params};
     use crate::pieces::form_urlencode;
+    use base64::Engine as _;
+    use hmac::{Hmac, KeyInit, Mac};
     use serde_json::json;
+    use sha1::Sha1;
+    use sha2::{Digest, Sha256};
 
     const TOKEN: &str = "12345678901234567890123456789012";
     const URL: &str = "https://flows.example.com/hooks/catch/abc123?source=twilio";
@@ -426,11 +313,7 @@ mod tests {
         ok(&props(json!({})), &request);
         let request = form_request(SMS, &sign(URL, TOKEN, SMS));
         ok(&props(json!({ "webhook_url": with_port })), &request);
-        assert_eq!(
-            url_variants("http://user:pw@[::1]:80/x"),
-            ["http://user:pw@[::1]:80/x", "http://user:pw@[::1]/x"]
-        );
-        assert_eq!(url_variants("https://h.example:8443/x"), ["https://h.example:8443/x"]);
+        // Which URL forms are tried is tested with the check itself (`call::verify::twilio`).
     }
 
     #[test]
