@@ -244,7 +244,8 @@ fn is_freed_word(word: &str) -> bool {
         "type_of",
         "eval",
         "Fn",
-        "call",
+        // `call` is freed: `trigger.call` is how every flow reads a phone call (a function
+        // pointer's `f.call(x)` is dispatched by name and keeps working).
         "curry",
         "is_shared",
         "is_def_var",

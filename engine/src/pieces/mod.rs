@@ -39,6 +39,7 @@ pub fn register_builtin(registry: &mut Registry) {
     registry.register(Arc::new(webhook::piece()));
     registry.register(Arc::new(manual::piece()));
     registry.register(Arc::new(schedule::piece()));
+    registry.register(Arc::new(call::piece()));
     declared::register(registry);
 }
 

@@ -165,6 +165,10 @@ fn reserved_words_work_as_names() {
     assert_eq!(eval("trigger.nothing == null"), json!(true));
     assert_eq!(eval("null"), Value::Null);
     assert_eq!(eval("default(null, 5)"), json!(5));
+    // `call` (a word rhai reserves for function pointers) is a field name flows need:
+    // `trigger.call` is every call trigger's normalised call.
+    assert_eq!(eval("#{call: #{id: 7}}.call.id"), json!(7));
+    assert_eq!(eval("Fn(\"abs\").call(-3)"), json!(3));
 }
 
 #[test]
