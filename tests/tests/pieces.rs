@@ -52,6 +52,17 @@ async fn slack_mock() -> MockServer {
     slack
 }
 
+/// Saves the connection `slack` with the token the mock accepts (its test passes).
+async fn save_slack_connection(client: &reqwest::Client, server: &Server) {
+    let r = client
+        .post(server.at("/api/v1/connections"))
+        .json(&json!({ "name": "slack", "piece": "slack", "values": { "token": TOKEN } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+}
+
 fn start(dir: &TempDir, slack: &MockServer) -> Server {
     Server::start(dir.path(), &[], &[("SWITCHBOARD_BASE_URL_SLACK", &slack.uri())])
 }
@@ -126,13 +137,7 @@ async fn connections_are_tested_before_they_are_saved() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    let r = client
-        .post(server.at("/api/v1/connections"))
-        .json(&json!({ "name": "slack", "piece": "slack", "values": { "token": TOKEN } }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
+    save_slack_connection(&client, &server).await;
     let r = client.post(server.at("/api/v1/connections/slack/test")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<Value>().await.unwrap(), json!({ "ok": true }));
@@ -144,13 +149,7 @@ async fn dynamic_selects_list_the_vendors_options() {
     let slack = slack_mock().await;
     let server = start(&dir, &slack);
     let client = http_client();
-    let r = client
-        .post(server.at("/api/v1/connections"))
-        .json(&json!({ "name": "slack", "piece": "slack", "values": { "token": TOKEN } }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
+    save_slack_connection(&client, &server).await;
     let r = client
         .post(server.at("/api/v1/pieces/slack/options"))
         .json(&json!({ "action": "send_message", "prop": "channel", "connection": "slack" }))
@@ -185,13 +184,7 @@ async fn a_slack_approval_resumes_the_wait_step_after_confirmation() {
     let slack = slack_mock().await;
     let server = start(&dir, &slack);
     let client = http_client();
-    let r = client
-        .post(server.at("/api/v1/connections"))
-        .json(&json!({ "name": "slack", "piece": "slack", "values": { "token": TOKEN } }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
+    save_slack_connection(&client, &server).await;
     let doc = json!({
         "schema_version": 1, "name": "discount approval",
         "trigger": { "id": "hook", "piece": "webhook", "trigger": "catch" },

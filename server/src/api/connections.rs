@@ -53,22 +53,8 @@ fn decrypted(
     state: &AppState,
     row: ConnectionRow,
 ) -> Result<switchboard_engine::piece::Connection, ApiError> {
-    let values = match state.cipher.decrypt_json(&row.secret) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => Map::new(),
-        Err(e) => {
-            return Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "connection_unreadable",
-                format!("connection `{}` cannot be decrypted: {e}", row.name),
-            ));
-        }
-    };
-    Ok(switchboard_engine::piece::Connection {
-        id: row.id,
-        name: row.name,
-        piece: row.piece,
-        values,
+    crate::runtime::decrypt_connection(&state.cipher, row).map_err(|message| {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "connection_unreadable", message)
     })
 }
 

@@ -49,21 +49,25 @@ impl Connections for StoreConnections {
                         format!("connection `{reference}` not found"),
                     )
                 })?;
-            let values = self.cipher.decrypt_json(&row.secret).map_err(|e| {
-                StepError::new(
-                    ErrorKind::Connection,
-                    format!("connection `{}` cannot be decrypted: {e}", row.name),
-                )
-            })?;
-            let values = match values {
-                serde_json::Value::Object(m) => m,
-                _ => serde_json::Map::new(),
-            };
-            let connection = Connection { id: row.id, name: row.name, piece: row.piece, values };
+            let connection = decrypt(&self.cipher, row)
+                .map_err(|message| StepError::new(ErrorKind::Connection, message))?;
             match &self.oauth2 {
                 Some(oauth2) => oauth2.fresh(connection).await,
                 None => Ok(connection),
             }
         })
     }
+}
+
+/// A stored connection with its values decrypted; the error says which connection failed.
+pub fn decrypt(
+    cipher: &SecretCipher,
+    row: crate::store::ConnectionRow,
+) -> Result<Connection, String> {
+    let values = match cipher.decrypt_json(&row.secret) {
+        Ok(serde_json::Value::Object(m)) => m,
+        Ok(_) => serde_json::Map::new(),
+        Err(e) => return Err(format!("connection `{}` cannot be decrypted: {e}", row.name)),
+    };
+    Ok(Connection { id: row.id, name: row.name, piece: row.piece, values })
 }

@@ -25,7 +25,7 @@ use switchboard_engine::Engine;
 use switchboard_engine::exec::Subflows;
 use tokio::sync::{Notify, mpsc, watch};
 
-pub use connections::StoreConnections;
+pub use connections::{StoreConnections, decrypt as decrypt_connection};
 pub use flows::FlowCache;
 pub use ingest::IngestError;
 pub use waiters::SyncOutcome;

@@ -49,6 +49,7 @@ pub(super) struct Compiled {
     pub(super) basic: Option<(Template, Template)>,
     pub(super) actions: BTreeMap<String, CompiledAction>,
     pub(super) test: Option<CompiledRequest>,
+    pub(super) errors: CompiledErrors,
     /// Per connection: when the next request may go (spacing requests by the rate limit).
     next_slot: Mutex<HashMap<String, Instant>>,
 }
@@ -56,7 +57,7 @@ pub(super) struct Compiled {
 pub(super) struct CompiledAction {
     pub(super) request: Option<CompiledRequest>,
     pub(super) output: Output,
-    pub(super) errors: ErrorRule,
+    pub(super) errors: CompiledErrors,
     pub(super) paginate: Option<CompiledPaginate>,
     pub(super) defaults: Map<String, Value>,
 }
@@ -91,6 +92,40 @@ pub(super) struct CompiledPaginate {
     pub(super) next: Path,
     pub(super) query: Option<String>,
     pub(super) max_pages: u32,
+}
+
+/// An [`ErrorRule`] with its paths parsed once, when the spec loads.
+#[derive(Default)]
+pub(super) struct CompiledErrors {
+    fail_when: Vec<(Path, Condition)>,
+    message: Vec<Path>,
+}
+
+pub(super) fn compile_errors(
+    rule: &ErrorRule,
+    at: &str,
+    errors: &mut Vec<String>,
+) -> CompiledErrors {
+    let mut path = |text: &str, place: String| match Path::parse(text) {
+        Ok(p) => Some(p),
+        Err(m) => {
+            errors.push(format!("{place}: {m}"));
+            None
+        }
+    };
+    let fail_when = rule
+        .fail_when
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((path(&c.path, format!("{at}.fail_when[{i}].path"))?, c.clone())))
+        .collect();
+    let message = rule
+        .message
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| path(m, format!("{at}.message[{i}]")))
+        .collect();
+    CompiledErrors { fail_when, message }
 }
 
 impl Compiled {
@@ -139,6 +174,7 @@ impl Compiled {
             )
         });
         let test = spec.auth.test.as_ref().map(|r| compile_request(r, "auth.test", &mut errors));
+        let error_rule = compile_errors(&spec.errors, "errors", &mut errors);
         if !errors.is_empty() {
             return Err(SpecError::Invalid { piece: spec.id.clone(), problems: errors });
         }
@@ -152,6 +188,7 @@ impl Compiled {
             basic,
             actions,
             test,
+            errors: error_rule,
             next_slot: Mutex::new(HashMap::new()),
         })
     }
@@ -286,7 +323,7 @@ impl SpecPiece {
         let Some(test) = &self.compiled.test else { return Ok(()) };
         let props = Value::Object(Map::new());
         let response = send(&self.compiled, test, ctx, &props, None).await?;
-        check(&self.compiled, &self.compiled.spec.errors, &response)?;
+        check(&self.compiled, &self.compiled.errors, &response)?;
         Ok(())
     }
 
@@ -499,9 +536,9 @@ fn pick_output(output: &Output, response: &Value, props: &Value) -> Result<Value
 }
 
 /// Fails on HTTP errors and on the rule's conditions, in the vendor's words.
-fn check(compiled: &Compiled, rule: &ErrorRule, response: &Value) -> Result<(), StepError> {
+fn check(compiled: &Compiled, rule: &CompiledErrors, response: &Value) -> Result<(), StepError> {
     let status = response.get("status").and_then(Value::as_u64).unwrap_or(0);
-    let failed_condition = rule.fail_when.iter().any(|c| matches(c, response));
+    let failed_condition = rule.fail_when.iter().any(|(p, c)| matches(p, c, response));
     if status < 400 && !failed_condition {
         return Ok(());
     }
@@ -510,7 +547,6 @@ fn check(compiled: &Compiled, rule: &ErrorRule, response: &Value) -> Result<(), 
     let vendor = rule
         .message
         .iter()
-        .filter_map(|p| Path::parse(p).ok())
         .find_map(|p| p.lookup(&scope).map(text).filter(|t| !t.is_empty()))
         .or_else(|| crate::piece::http_client::vendor_message_of(&body));
     let name = &compiled.spec.name;
@@ -537,8 +573,7 @@ fn check(compiled: &Compiled, rule: &ErrorRule, response: &Value) -> Result<(), 
     Err(error)
 }
 
-fn matches(c: &Condition, response: &Value) -> bool {
-    let Ok(path) = Path::parse(&c.path) else { return false };
+fn matches(path: &Path, c: &Condition, response: &Value) -> bool {
     let get = |k: &str| response.get(k).unwrap_or(&Value::Null);
     let scope = Scope::new()
         .with("status", get("status"))
@@ -941,6 +976,6 @@ async fn custom_api_call(
         encoding: Encoding::Json,
     };
     let response = send(compiled, &request, ctx, props, None).await?;
-    check(compiled, &ErrorRule::default(), &response)?;
+    check(compiled, &CompiledErrors::default(), &response)?;
     Ok(response)
 }

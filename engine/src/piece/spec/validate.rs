@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use super::action::{
-    CUSTOM_API_CALL, Compiled, CompiledAction, CompiledPaginate, Output, compile_request,
+    CUSTOM_API_CALL, Compiled, CompiledAction, CompiledPaginate, Output, compile_errors,
+    compile_request,
 };
 use super::template::{Path, Template};
 use super::types::{ActionSpec, OAuth2Grant, PieceSpec};
@@ -247,29 +248,6 @@ pub(super) fn compile(spec: PieceSpec) -> Result<Compiled, SpecError> {
         }
     }
     let no_props = BTreeSet::new();
-    let auth_reads = Reads { roots: &["auth"], props: &no_props, auth: &auth_fields };
-    for (k, v) in spec.auth.headers.iter().chain(&spec.auth.query) {
-        let t = compile_checked(&Value::String(v.clone()), &format!("auth.{k}"), &mut errors);
-        auth_reads.check(&t, &format!("auth.{k}"), &mut errors);
-    }
-    let base = compile_checked(&Value::String(spec.base_url.clone()), "base_url", &mut errors);
-    auth_reads.check(&base, "base_url", &mut errors);
-    for (k, v) in &spec.bases {
-        let t = compile_checked(&Value::String(v.clone()), &format!("bases.{k}"), &mut errors);
-        auth_reads.check(&t, &format!("bases.{k}"), &mut errors);
-    }
-    if let Some(test) = &spec.auth.test {
-        let mut errs = Vec::new();
-        let c = compile_request(test, "auth.test", &mut errs);
-        errors.extend(errs);
-        check_request_reads(
-            &c,
-            &Reads { roots: &["auth", "ctx"], props: &no_props, auth: &auth_fields },
-            "auth.test",
-            &mut errors,
-        );
-    }
-
     let mut names = BTreeSet::new();
     let mut actions = BTreeMap::new();
     for (i, action) in spec.actions.iter().enumerate() {
@@ -311,10 +289,44 @@ pub(super) fn compile(spec: PieceSpec) -> Result<Compiled, SpecError> {
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(SpecError::Invalid { piece: spec.id.clone(), problems: errors });
+    // The piece-level templates are compiled once, by `Compiled::new`; what they read is
+    // checked on the result.
+    let piece = spec.id.clone();
+    let compiled = match Compiled::new(spec, actions) {
+        Ok(c) => c,
+        Err(SpecError::Invalid { problems, .. }) => {
+            errors.extend(problems);
+            return Err(SpecError::Invalid { piece, problems: errors });
+        }
+        Err(e) => return Err(e),
+    };
+    let auth_reads = Reads { roots: &["auth"], props: &no_props, auth: &auth_fields };
+    auth_reads.check(&compiled.base_url, "base_url", &mut errors);
+    for (k, t) in &compiled.bases {
+        auth_reads.check(t, &format!("bases.{k}"), &mut errors);
     }
-    Compiled::new(spec, actions)
+    for (at, pairs) in [
+        ("headers", &compiled.headers),
+        ("auth.headers", &compiled.auth_headers),
+        ("auth.query", &compiled.auth_query),
+    ] {
+        for (k, t) in pairs {
+            auth_reads.check(t, &format!("{at}.{k}"), &mut errors);
+        }
+    }
+    if let Some((user, password)) = &compiled.basic {
+        auth_reads.check(user, "auth.basic.username", &mut errors);
+        auth_reads.check(password, "auth.basic.password", &mut errors);
+    }
+    if let Some(test) = &compiled.test {
+        let reads = Reads { roots: &["auth", "ctx"], props: &no_props, auth: &auth_fields };
+        check_request_reads(test, &reads, "auth.test", &mut errors);
+    }
+    if errors.is_empty() {
+        Ok(compiled)
+    } else {
+        Err(SpecError::Invalid { piece, problems: errors })
+    }
 }
 
 fn check_request_reads(
@@ -446,7 +458,11 @@ fn compile_action(
     Some(CompiledAction {
         request,
         output,
-        errors: action.errors.clone().unwrap_or_else(|| spec.errors.clone()),
+        errors: compile_errors(
+            action.errors.as_ref().unwrap_or(&spec.errors),
+            &format!("{at}.errors"),
+            errors,
+        ),
         paginate,
         defaults,
     })

@@ -98,10 +98,7 @@ fn body_of(platform: Platform, request: &TriggerRequest) -> Result<Value, Trigge
         .header("content-type")
         .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
     if platform == Platform::Twilio && form {
-        let pairs: Vec<(String, String)> =
-            reqwest::Url::parse(&format!("http://x/?{}", String::from_utf8_lossy(&request.body)))
-                .map(|u| u.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
-                .unwrap_or_default();
+        let pairs = crate::pieces::form_urlencoded_parse(&request.body);
         return Ok(Value::Object(crate::pieces::pairs_to_object(
             pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         )));
