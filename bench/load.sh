@@ -35,7 +35,8 @@ start_server() {
   until curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' -d "$BODY" \
         "http://127.0.0.1:$PORT/hooks/call" 2>/dev/null | grep -q '^200$'; do sleep 0.002; done
   STARTUP_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
-  sleep 1; IDLE_KB=$(rss_kb "$SERVER_PID")
+  # Idle: a few seconds after the first webhook, once the allocator has returned freed pages.
+  sleep 5; IDLE_KB=$(rss_kb "$SERVER_PID")
 }
 
 measure() { # $1 mode, $2 url
