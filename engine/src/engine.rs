@@ -5,7 +5,9 @@ use crate::compile::{self, CompiledFlow};
 use crate::exec::{self, RunEnv, RunRecord, RunRequest};
 use crate::expr::ExprEngine;
 use crate::flow::Flow;
-use crate::piece::{HttpClient, HttpConfig, Registry, TriggerError, TriggerEvent, TriggerRequest};
+use crate::piece::{
+    AnswerFormat, HttpClient, HttpConfig, Registry, TriggerError, TriggerEvent, TriggerRequest,
+};
 use crate::step_error::StepError;
 use crate::validate::Problem;
 
@@ -86,6 +88,28 @@ impl Engine {
                 flow.flow().trigger.trigger
             ))),
         }
+    }
+
+    /// Every event of a request (one per run to start; see [`TriggerSource::events`]).
+    pub fn trigger_events(
+        &self,
+        flow: &CompiledFlow,
+        request: &TriggerRequest,
+    ) -> Result<Vec<TriggerEvent>, TriggerError> {
+        match &flow.trigger_source {
+            Some(source) => source.events(&flow.flow().trigger.props, request),
+            None => self.trigger_event(flow, request).map(|e| vec![e]),
+        }
+    }
+
+    /// The answer format of the flow's trigger, when its sender waits for one (a mid-call tool),
+    /// with the deadline its props set.
+    pub fn trigger_answers<'f>(
+        &self,
+        flow: &'f CompiledFlow,
+    ) -> Option<(&'f dyn AnswerFormat, std::time::Duration)> {
+        let format = flow.trigger_source.as_deref()?.answers()?;
+        Some((format, format.deadline(&flow.flow().trigger.props)))
     }
 
     /// Runs a flow (or resumes it: see [`RunRequest::prior`] and [`RunRequest::resume`]) until it

@@ -33,6 +33,7 @@ fn raw_request(
     body: &Bytes,
 ) -> TriggerRequest {
     TriggerRequest {
+        url: None,
         method: method.as_str().to_owned(),
         headers: headers
             .iter()

@@ -137,7 +137,7 @@ pub struct ActionMeta {
 }
 
 /// One trigger of a piece.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TriggerMeta {
     /// The key used in flows (`"trigger": "catch"`).
@@ -153,6 +153,36 @@ pub struct TriggerMeta {
     /// An example of the trigger's output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_output: Option<serde_json::Value>,
+    /// Sample deliveries, one per kind of event the sender sends (a call platform's
+    /// end-of-call report, status update, tool call, …): a flow can be built and tested before
+    /// the first real event.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<TriggerSample>,
+    /// Where to paste the flow's webhook URL (and secret) in the sending system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup: Option<String>,
+    /// The sender waits for the flow's answer (a mid-call tool): give it the `/sync` URL.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub answers: bool,
+    /// The prop whose value the webhook URL must carry as `?token=` (senders that sign nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_token: Option<String>,
+}
+
+/// One sample delivery of a trigger.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerSample {
+    /// The event it stands for (`end-of-call-report`).
+    pub event: String,
+    /// What the editor shows.
+    pub label: String,
+    /// The body as the sender posts it (a form's fields as an object of strings).
+    pub payload: serde_json::Value,
+    /// The body's content type (`application/json`, `application/x-www-form-urlencoded`).
+    pub content_type: String,
+    /// The trigger's output for it: what `trigger` holds in the flow's expressions.
+    pub output: serde_json::Value,
 }
 
 /// Everything the editor and the validator know about a piece.

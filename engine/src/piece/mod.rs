@@ -17,7 +17,7 @@ pub use connection::{Connection, Connections, NoConnections, StaticConnections};
 pub use http_client::{HttpClient, HttpConfig};
 pub use meta::{
     ActionMeta, AuthKind, OAuth2Meta, OptionsFrom, PieceMeta, PropKind, PropMeta, SelectOption,
-    TriggerMeta,
+    TriggerMeta, TriggerSample,
 };
 pub use registry::{Piece, Registry};
 
@@ -68,6 +68,10 @@ pub struct TriggerRequest {
     pub query: Vec<(String, String)>,
     /// The raw body.
     pub body: Vec<u8>,
+    /// The URL the sender called, as it knows it: the server's public URL (`--public-url`, so a
+    /// proxy in front does not change it) with the request's path and query. Signature schemes
+    /// that sign the URL (Twilio) check against it. `None` where no HTTP request was made.
+    pub url: Option<String>,
 }
 
 impl TriggerRequest {
@@ -78,6 +82,7 @@ impl TriggerRequest {
             headers: vec![("content-type".into(), "application/json".into())],
             query: Vec::new(),
             body: body.to_string().into_bytes(),
+            url: None,
         }
     }
 
@@ -127,4 +132,45 @@ pub trait TriggerSource: Send + Sync {
         props: &serde_json::Map<String, serde_json::Value>,
         request: &TriggerRequest,
     ) -> Result<TriggerEvent, TriggerError>;
+
+    /// Every event in the request: a batch (several tool calls in one Vapi request) starts one
+    /// run per event. An empty list starts nothing. The default is [`TriggerSource::event`].
+    fn events(
+        &self,
+        props: &serde_json::Map<String, serde_json::Value>,
+        request: &TriggerRequest,
+    ) -> Result<Vec<TriggerEvent>, TriggerError> {
+        self.event(props, request).map(|e| vec![e])
+    }
+
+    /// Set for a trigger whose sender waits for the flow's answer in its own format (a mid-call
+    /// tool): the host then runs the flow synchronously on every hook URL and answers through it.
+    fn answers(&self) -> Option<&dyn AnswerFormat> {
+        None
+    }
+}
+
+/// How one run started by a waiting sender ended, as far as its answer goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunAnswer {
+    /// A `respond` step answered (the run may go on).
+    Responded(crate::exec::Response),
+    /// The run succeeded without a `respond` step: its output.
+    Finished(serde_json::Value),
+    /// The run failed, was cancelled or paused before answering: why, in words.
+    Failed(String),
+    /// No answer before the sender's deadline.
+    TimedOut,
+}
+
+/// The answer a waiting sender expects, in its own format (Vapi's `{"results": [...]}`, …).
+pub trait AnswerFormat: Send + Sync {
+    /// How long after the request arrived the host must have answered: the sender's own timeout
+    /// (from the trigger's props) less a margin. Outcomes still missing then are
+    /// [`RunAnswer::TimedOut`].
+    fn deadline(&self, props: &serde_json::Map<String, serde_json::Value>) -> std::time::Duration;
+
+    /// The HTTP answer to a request whose events were `events`, given each one's outcome (same
+    /// order and length). Always an answer the sender accepts, also when every run failed.
+    fn answer(&self, events: &[TriggerEvent], outcomes: &[RunAnswer]) -> crate::exec::Response;
 }

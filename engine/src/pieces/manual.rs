@@ -50,6 +50,7 @@ pub fn meta() -> PieceMeta {
             sample_output: Some(json!({
                 "body": { "email": "ada@example.com", "phone": "+14155550123" }
             })),
+            ..Default::default()
         }],
     }
 }
@@ -100,7 +101,8 @@ mod tests {
             RunManually.event(&Map::new(), &empty).map(|e| e.output),
             Ok(json!({ "body": null }))
         );
-        let bad = TriggerRequest { body: b"{oops".to_vec(), ..TriggerRequest::default() };
+        let bad =
+            TriggerRequest { url: None, body: b"{oops".to_vec(), ..TriggerRequest::default() };
         match RunManually.event(&Map::new(), &bad) {
             Err(TriggerError::Malformed(m)) => assert!(m.contains("line 1 column 2"), "{m}"),
             other => panic!("expected Malformed, got {other:?}"),

@@ -76,6 +76,7 @@ pub fn meta() -> PieceMeta {
                         .build(),
                 ],
                 sample_output: sample.clone(),
+                ..Default::default()
             },
             TriggerMeta {
                 name: INTERVAL.to_owned(),
@@ -89,6 +90,7 @@ pub fn meta() -> PieceMeta {
                         .build(),
                 ],
                 sample_output: sample,
+                ..Default::default()
             },
         ],
     }

@@ -94,6 +94,7 @@ pub fn meta() -> PieceMeta {
                 "query": { "source": "vapi" },
                 "method": "POST"
             })),
+            ..Default::default()
         }],
     }
 }
@@ -380,6 +381,7 @@ mod tests {
 
     fn request(content_type: Option<&str>, body: &[u8]) -> TriggerRequest {
         TriggerRequest {
+            url: None,
             method: "post".into(),
             headers: content_type
                 .map(|ct| vec![("content-type".to_owned(), ct.to_owned())])

@@ -57,6 +57,7 @@ pub fn run(
         .to_owned()
     });
     let request = TriggerRequest {
+        url: None,
         method: "POST".into(),
         headers: vec![("content-type".into(), content_type)],
         query: Vec::new(),

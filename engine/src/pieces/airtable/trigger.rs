@@ -130,7 +130,13 @@ mod tests {
         if let Some(m) = mac {
             headers.push((MAC_HEADER.to_owned(), m.to_owned()));
         }
-        TriggerRequest { method: "POST".into(), headers, query: Vec::new(), body: body.to_vec() }
+        TriggerRequest {
+            url: None,
+            method: "POST".into(),
+            headers,
+            query: Vec::new(),
+            body: body.to_vec(),
+        }
     }
 
     fn rejected(props: &Map<String, Value>, request: &TriggerRequest) -> String {

@@ -48,7 +48,7 @@ fn refused(platform: Platform, e: &VerifyError) -> TriggerError {
 }
 
 /// Checks the request as the platform signs it.
-fn verify(
+pub(super) fn verify(
     platform: Platform,
     props: &Map<String, Value>,
     request: &TriggerRequest,
@@ -73,11 +73,15 @@ fn verify(
         }
         Platform::Retell => verify_retell(&delivery, required(platform, props, "api_key")?),
         Platform::Bland => verify_bland(&delivery, required(platform, props, "secret")?),
-        Platform::Twilio => verify_twilio(
-            &delivery,
-            required(platform, props, "webhook_url")?,
-            required(platform, props, "auth_token")?,
-        ),
+        Platform::Twilio => {
+            // The URL Twilio signed: the flow's public URL, unless the trigger names another.
+            let url = text(props, "webhook_url").or(request.url.as_deref()).ok_or_else(|| {
+                TriggerError::Unauthorized(
+                    "the twilio call trigger is misconfigured: `webhook_url` is missing".into(),
+                )
+            })?;
+            verify_twilio(&delivery, url, required(platform, props, "auth_token")?)
+        }
         Platform::ElevenLabs => verify_elevenlabs(&delivery, required(platform, props, "secret")?),
         Platform::Synthflow => verify_synthflow(&delivery, required(platform, props, "secret")?),
         Platform::Famulor => {
@@ -93,7 +97,7 @@ fn verify(
 }
 
 /// The body as the platform sends it: JSON, or (Twilio) form fields as an object of strings.
-fn body_of(platform: Platform, request: &TriggerRequest) -> Result<Value, TriggerError> {
+pub(super) fn body_of(platform: Platform, request: &TriggerRequest) -> Result<Value, TriggerError> {
     let form = request
         .header("content-type")
         .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
@@ -150,6 +154,7 @@ mod tests {
 
     fn request(headers: &[(&str, &str)], query: &[(&str, &str)], body: &str) -> TriggerRequest {
         TriggerRequest {
+            url: None,
             method: "POST".into(),
             headers: headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
             query: query.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),

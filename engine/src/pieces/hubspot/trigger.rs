@@ -237,6 +237,7 @@ mod tests {
 
     fn request(body: &str, timestamp: i64, signature: &str) -> TriggerRequest {
         TriggerRequest {
+            url: None,
             method: "POST".into(),
             headers: vec![
                 ("content-type".into(), "application/json".into()),

@@ -173,6 +173,7 @@ mod tests {
 
     fn request(secret: Option<&str>, method: &str, body: &[u8]) -> TriggerRequest {
         TriggerRequest {
+            url: None,
             method: method.into(),
             headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
             query: secret

@@ -157,6 +157,7 @@ mod tests {
 
     fn request(id: &str, timestamp: i64, signature: &str, body: &str) -> TriggerRequest {
         TriggerRequest {
+            url: None,
             method: "POST".into(),
             headers: vec![
                 ("content-type".into(), "application/json".into()),

@@ -179,6 +179,7 @@ mod tests {
 
     fn request(signature: &str, timestamp: &str, body: &str) -> TriggerRequest {
         TriggerRequest {
+            url: None,
             method: "POST".into(),
             headers: vec![
                 ("content-type".into(), "application/json".into()),

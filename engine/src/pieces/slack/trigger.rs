@@ -152,6 +152,7 @@ mod tests {
 
     fn request(body: &str, ts: &str, signature: &str) -> TriggerRequest {
         TriggerRequest {
+            url: None,
             method: "POST".into(),
             headers: vec![
                 ("content-type".into(), "application/json".into()),

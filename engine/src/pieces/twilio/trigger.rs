@@ -61,7 +61,9 @@ impl TriggerSource for IncomingMessage {
         props: &Map<String, Value>,
         request: &TriggerRequest,
     ) -> Result<TriggerEvent, TriggerError> {
+        // The URL Twilio signed: the flow's public URL, unless the trigger names another.
         let url = text_prop(props, "webhook_url")
+            .or(request.url.as_deref())
             .ok_or_else(|| misconfigured("`webhook_url` is missing"))?;
         let token = text_prop(props, "auth_token")
             .ok_or_else(|| misconfigured("`auth_token` is missing"))?;
@@ -194,6 +196,7 @@ mod tests {
 
     fn form_request(params: &[(&str, &str)], signature: &str) -> TriggerRequest {
         TriggerRequest {
+            url: None,
             method: "POST".into(),
             headers: vec![
                 ("content-type".into(), "application/x-www-form-urlencoded".into()),
@@ -347,6 +350,7 @@ mod tests {
         let hash = hex(&Sha256::digest(body));
         let signed_url = format!("{URL}&bodySHA256={hash}");
         let request = TriggerRequest {
+            url: None,
             method: "POST".into(),
             headers: vec![
                 ("content-type".into(), "application/json".into()),

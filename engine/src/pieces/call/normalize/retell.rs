@@ -87,7 +87,10 @@ pub(super) fn normalize(body: &Value) -> Result<Normalized, NormalizeError> {
                 Value::Object(root)
             }
         };
-        let key = format!("retell:{call_id}:tool_call:{name}:{}", digest(&args));
+        // Retell retries a failed function request with the same body; a later call of the
+        // same function with the same arguments carries a longer live transcript, so the
+        // whole body tells a retry from a repeat.
+        let key = format!("retell:{call_id}:tool_call:{name}:{}", digest(body));
         tool_calls.push(ToolCall { name, id: None, arguments: args });
         key
     } else {
