@@ -39,6 +39,8 @@ pub struct AppState {
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     /// OAuth2 pieces: the installation's clients, authorizations in progress, token refresh.
     pub oauth2: crate::oauth2::OAuth2,
+    /// Records webhook deliveries the triggers refused.
+    pub rejections: crate::rejections::Rejections,
 }
 
 /// `GET /metrics`: Prometheus text format.

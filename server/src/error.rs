@@ -98,6 +98,11 @@ impl ApiError {
         &self.message
     }
 
+    /// The stable error code (`unauthorized`).
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status

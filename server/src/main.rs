@@ -9,6 +9,7 @@ mod error;
 mod events;
 mod hooks;
 mod oauth2;
+mod rejections;
 mod runtime;
 mod schedule;
 mod secrets;

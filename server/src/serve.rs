@@ -202,6 +202,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }),
         cipher,
         oauth2,
+        rejections: crate::rejections::Rejections::start(runtime.store().clone()),
         metrics: crate::telemetry::install(),
         env_api_key_hash: std::env::var("SWITCHBOARD_API_KEY")
             .ok()

@@ -7,6 +7,7 @@ pub mod health;
 pub mod json_body;
 pub mod openapi;
 pub mod pieces;
+pub mod rejections;
 pub mod runs;
 pub mod subscriptions;
 
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/flows/{id}/disable", post(flows::disable))
         .route("/flows/{id}/export", get(flows::export))
         .route("/flows/{id}/samples", get(flows::samples))
+        .route("/flows/{id}/rejections", get(rejections::list))
         .route("/runs", get(runs::list))
         .route("/runs/{id}", get(runs::get))
         .route("/runs/{id}/retry", post(runs::retry))

@@ -68,6 +68,7 @@ const FLOW_DEFS_PREFIX: &str = "FlowDocument";
         super::flows::disable,
         super::flows::export,
         super::flows::samples,
+        super::rejections::list,
         super::runs::list,
         super::runs::get,
         super::runs::retry,
@@ -648,6 +649,13 @@ pub mod schemas {
         /// Each step's output from the latest test run, by step id.
         #[schema(additional_properties = true)]
         pub samples: BTreeMap<String, Value>,
+    }
+
+    /// The webhook deliveries a flow's trigger refused, newest first.
+    #[derive(ToSchema)]
+    pub struct Rejections {
+        /// The refusals.
+        pub rejections: Vec<crate::store::RejectionRow>,
     }
 
     // ---- runs ----

@@ -513,11 +513,36 @@ pub trait Store: Send + Sync + 'static {
         finished_before: DateTime<Utc>,
         keep_per_flow: Option<u32>,
     ) -> Result<u64, StoreError>;
+    /// Records a refused webhook delivery, keeping the newest `keep` of its flow.
+    async fn record_rejection(&self, row: &RejectionRow, keep: u32) -> Result<(), StoreError>;
+    /// A flow's refused deliveries, newest first, at most `limit`.
+    async fn rejections(&self, flow_id: &str, limit: u32) -> Result<Vec<RejectionRow>, StoreError>;
     /// Background maintenance of the database files (SQLite: a WAL checkpoint); called a few
     /// times a second, from a task of its own.
     async fn checkpoint(&self) -> Result<(), StoreError>;
     /// How many runs are queued.
     async fn queue_depth(&self) -> Result<i64, StoreError>;
+}
+
+/// A webhook delivery a flow's trigger refused.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RejectionRow {
+    /// Ordered by arrival.
+    pub id: String,
+    /// The flow whose hook was called.
+    pub flow_id: String,
+    /// When it arrived.
+    pub at: DateTime<Utc>,
+    /// The HTTP status answered (401, 400, 415).
+    pub status: u16,
+    /// The error code answered (`unauthorized`).
+    pub code: String,
+    /// Why, as answered to the sender.
+    pub reason: String,
+    /// The request: `method`, `headers` and `query` (secret values redacted), `body` (the
+    /// first 4 KiB as text) and `body_bytes`.
+    #[schema(value_type = Object)]
+    pub request: Value,
 }
 
 /// Opens the store a database URL names (`sqlite:./switchboard-data/switchboard.db`).

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod flows;
+mod rejections;
 mod runs;
 mod subscriptions;
 
@@ -18,7 +19,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 
-use crate::store::{ConnectionRow, ScheduledFlow, SubscriptionRow, UserRow};
+use crate::store::{ConnectionRow, RejectionRow, ScheduledFlow, SubscriptionRow, UserRow};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -328,6 +329,12 @@ impl Store for SqliteStore {
     }
     async fn event_samples(&self, event: &str, limit: u32) -> Result<Vec<Value>, StoreError> {
         self.event_samples_impl(event, limit).await
+    }
+    async fn record_rejection(&self, row: &RejectionRow, keep: u32) -> Result<(), StoreError> {
+        self.record_rejection_impl(row, keep).await
+    }
+    async fn rejections(&self, flow_id: &str, limit: u32) -> Result<Vec<RejectionRow>, StoreError> {
+        self.rejections_impl(flow_id, limit).await
     }
     async fn prune_runs(
         &self,

@@ -5,8 +5,8 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use switchboard_engine::RunStatus;
@@ -18,6 +18,8 @@ use crate::error::ApiError;
 use crate::runtime::SyncOutcome;
 use crate::store::{Enqueued, NewRun};
 
+mod tool_answer;
+
 /// Which variant of the hook was called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -27,13 +29,16 @@ enum Mode {
 }
 
 fn raw_request(
+    public_url: &str,
+    uri: &Uri,
     method: &Method,
     headers: &HeaderMap,
     query: Vec<(String, String)>,
     body: &Bytes,
 ) -> TriggerRequest {
+    let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
     TriggerRequest {
-        url: None,
+        url: Some(format!("{}{path}", public_url.trim_end_matches('/'))),
         method: method.as_str().to_owned(),
         headers: headers
             .iter()
@@ -60,17 +65,38 @@ fn trigger_error(e: TriggerError) -> ApiError {
     }
 }
 
-async fn ingest(
-    state: &AppState,
-    mode: Mode,
-    flow_id: &str,
+/// The parts of a webhook request, as the handlers extract them.
+struct Incoming {
+    uri: Uri,
     method: Method,
     headers: HeaderMap,
     query: Vec<(String, String)>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<(String, Enqueued, Option<tokio::sync::oneshot::Receiver<SyncOutcome>>), ApiError> {
+}
+
+/// One run a request started (or found: a duplicate delivery).
+struct IngestedRun {
+    run_id: String,
+    enqueued: Enqueued,
+    /// Registered before submitting (sync and test modes) so the answer cannot be missed.
+    waiter: Option<tokio::sync::oneshot::Receiver<SyncOutcome>>,
+}
+
+/// A request turned into runs: one per trigger event (a batch of tool calls gives several).
+struct Ingested {
+    runs: Vec<IngestedRun>,
+    /// Set when the sender waits for an answer in its own format (a mid-call tool).
+    answering: Option<tool_answer::Answering>,
+}
+
+async fn ingest(
+    state: &AppState,
+    mode: Mode,
+    flow_id: &str,
+    incoming: Incoming,
+) -> Result<Ingested, ApiError> {
     let arrived = std::time::Instant::now();
-    let body = json_body::bytes(body)?;
+    let body = json_body::bytes(incoming.body)?;
     let flow = state.runtime.flows().live(flow_id).await?.ok_or_else(|| {
         ApiError::not_found("flow_not_found", format!("no flow with id `{flow_id}`"))
     })?;
@@ -91,20 +117,82 @@ async fn ingest(
     let compiled = state.runtime.flows().get(flow_id, version).await.map_err(|e| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "flow_invalid", e.to_string())
     })?;
-    let request = raw_request(&method, &headers, query, &body);
-    let event = state.runtime.engine().trigger_event(&compiled, &request).map_err(trigger_error)?;
-    let idempotency_key = headers
+    let request = raw_request(
+        &state.settings.public_url,
+        &incoming.uri,
+        &incoming.method,
+        &incoming.headers,
+        incoming.query,
+        &body,
+    );
+    let engine = state.runtime.engine();
+    let mut events = match engine.trigger_events(&compiled, &request) {
+        Ok(events) => events,
+        Err(e) => {
+            let error = trigger_error(e);
+            state.rejections.record(flow_id, &error, &request);
+            return Err(error);
+        }
+    };
+    if events.is_empty() {
+        return Err(ApiError::new(StatusCode::OK, "ignored", "the request holds no event"));
+    }
+    let answering = engine.trigger_answers(&compiled).map(|(_, deadline)| deadline);
+    // A test run shows one run's record: the first event's.
+    if mode == Mode::Test {
+        events.truncate(1);
+    }
+    let header_key = incoming
+        .headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
-        .map(|k| format!("header:{k}"))
-        .or_else(|| event.dedupe_key.map(|k| format!("event:{k}")));
-    let run = NewRun {
-        raw: Some(request),
-        idempotency_key,
-        ..NewRun::new(flow_id, version, event.output)
+        .map(|k| format!("header:{k}"));
+    let batch = events.len() > 1;
+    let waits = mode != Mode::Async || answering.is_some();
+    let submissions = events.iter().enumerate().map(|(i, event)| {
+        let idempotency_key = match (&header_key, batch) {
+            (Some(k), false) => Some(k.clone()),
+            (Some(k), true) => Some(format!("{k}#{i}")),
+            (None, _) => event.dedupe_key.as_ref().map(|k| format!("event:{k}")),
+        };
+        let run = NewRun {
+            raw: Some(request.clone()),
+            idempotency_key,
+            ..NewRun::new(flow_id, version, event.output.clone())
+        };
+        submit_one(state, run, waits)
+    });
+    let results = futures_util::future::join_all(submissions).await;
+    metrics::histogram!(crate::telemetry::INGEST_SECONDS).record(arrived.elapsed().as_secs_f64());
+    let mut runs = Vec::with_capacity(results.len());
+    let mut failure = None;
+    for r in results {
+        match r {
+            Ok(run) => runs.push(run),
+            Err(e) => failure = Some(e),
+        }
+    }
+    // A batch is all or nothing for the sender: it retries the whole request, and the runs
+    // already stored answer that retry as duplicates.
+    if let Some(e) = failure {
+        for run in &runs {
+            state.runtime.drop_waiter(&run.run_id);
+        }
+        return Err(e);
+    }
+    let answering = match answering {
+        Some(deadline) if mode != Mode::Test => {
+            Some(tool_answer::Answering { compiled, events, deadline: arrived + deadline })
+        }
+        _ => None,
     };
+    Ok(Ingested { runs, answering })
+}
+
+/// Stores one run (registering its waiter first when the caller waits).
+async fn submit_one(state: &AppState, run: NewRun, waits: bool) -> Result<IngestedRun, ApiError> {
     let run_id = run.id.clone();
-    let waiter = (mode != Mode::Async).then(|| state.runtime.waiter(&run_id));
+    let waiter = waits.then(|| state.runtime.waiter(&run_id));
     let enqueued = match state.runtime.submit(run).await {
         Ok(e) => e,
         Err(e) => {
@@ -113,14 +201,13 @@ async fn ingest(
             return Err(e.into());
         }
     };
-    metrics::histogram!(crate::telemetry::INGEST_SECONDS).record(arrived.elapsed().as_secs_f64());
     let outcome = if matches!(enqueued, Enqueued::Created) { "accepted" } else { "duplicate" };
     metrics::counter!(crate::telemetry::WEBHOOKS, "outcome" => outcome).increment(1);
     if let Enqueued::Existing { .. } = enqueued {
         state.runtime.drop_waiter(&run_id);
-        return Ok((run_id, enqueued, None));
+        return Ok(IngestedRun { run_id, enqueued, waiter: None });
     }
-    Ok((run_id, enqueued, waiter))
+    Ok(IngestedRun { run_id, enqueued, waiter })
 }
 
 type QueryPairs = Query<Vec<(String, String)>>;
@@ -167,20 +254,38 @@ type QueryPairs = Query<Vec<(String, String)>>;
 pub async fn catch_async(
     State(state): State<AppState>,
     Path(flow_id): Path<String>,
+    OriginalUri(uri): OriginalUri,
     method: Method,
     headers: HeaderMap,
     Query(query): QueryPairs,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    match ingest(&state, Mode::Async, &flow_id, method, headers, query, body).await {
-        Ok((run_id, Enqueued::Created, _)) => {
-            (state.settings.ack_status, Json(json!({ "run_id": run_id }))).into_response()
+    let incoming = Incoming { uri, method, headers, query, body };
+    match ingest(&state, Mode::Async, &flow_id, incoming).await {
+        Ok(Ingested { runs, answering: Some(answering) }) => {
+            tool_answer::answer(&state, answering, runs).await
         }
-        Ok((_, Enqueued::Existing { run_id }, _)) => {
-            (StatusCode::OK, Json(json!({ "run_id": run_id, "duplicate": true }))).into_response()
-        }
+        Ok(Ingested { runs, answering: None }) => acknowledge(&state, &runs),
         Err(e) => ignored_or(e),
     }
+}
+
+/// The asynchronous answer: 202 with the run id (ids, for a batch), 200 for a duplicate.
+fn acknowledge(state: &AppState, runs: &[IngestedRun]) -> Response {
+    let created = runs.iter().any(|r| matches!(r.enqueued, Enqueued::Created));
+    let id_of = |r: &IngestedRun| match &r.enqueued {
+        Enqueued::Existing { run_id } => run_id.clone(),
+        Enqueued::Created => r.run_id.clone(),
+    };
+    let mut body = json!({ "run_id": runs.first().map(id_of) });
+    if runs.len() > 1 {
+        body["run_ids"] = runs.iter().map(id_of).collect();
+    }
+    if !created {
+        body["duplicate"] = json!(true);
+        return (StatusCode::OK, Json(body)).into_response();
+    }
+    (state.settings.ack_status, Json(body)).into_response()
 }
 
 /// An `Ignored` trigger answer is a 200 that starts nothing; a handshake gets its reply.
@@ -241,12 +346,14 @@ fn ignored_or(e: ApiError) -> Response {
 pub async fn catch_sync(
     State(state): State<AppState>,
     Path(flow_id): Path<String>,
+    OriginalUri(uri): OriginalUri,
     method: Method,
     headers: HeaderMap,
     Query(query): QueryPairs,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    catch_and_wait(&state, Mode::Sync, &flow_id, method, headers, query, body).await
+    let incoming = Incoming { uri, method, headers, query, body };
+    catch_and_wait(&state, Mode::Sync, &flow_id, incoming).await
 }
 
 /// `POST /hooks/{flow_id}/test`: runs the draft, answers with the whole run record.
@@ -294,12 +401,14 @@ pub async fn catch_sync(
 pub async fn catch_test(
     State(state): State<AppState>,
     Path(flow_id): Path<String>,
+    OriginalUri(uri): OriginalUri,
     method: Method,
     headers: HeaderMap,
     Query(query): QueryPairs,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    catch_and_wait(&state, Mode::Test, &flow_id, method, headers, query, body).await
+    let incoming = Incoming { uri, method, headers, query, body };
+    catch_and_wait(&state, Mode::Test, &flow_id, incoming).await
 }
 
 /// Stores the event, then waits for the run's response (sync) or its whole record (test).
@@ -307,20 +416,27 @@ async fn catch_and_wait(
     state: &AppState,
     mode: Mode,
     flow_id: &str,
-    method: Method,
-    headers: HeaderMap,
-    query: Vec<(String, String)>,
-    body: Result<Bytes, BytesRejection>,
+    incoming: Incoming,
 ) -> Response {
-    let (run_id, enqueued, waiter) =
-        match ingest(state, mode, flow_id, method, headers, query, body).await {
-            Ok(x) => x,
-            Err(e) => return ignored_or(e),
-        };
-    if let Enqueued::Existing { run_id } = enqueued {
+    let Ingested { runs, answering } = match ingest(state, mode, flow_id, incoming).await {
+        Ok(x) => x,
+        Err(e) => return ignored_or(e),
+    };
+    if let Some(answering) = answering {
+        return tool_answer::answer(state, answering, runs).await;
+    }
+    let mut runs = runs.into_iter();
+    let Some(first) = runs.next() else {
+        return (StatusCode::OK, Json(json!({ "ignored": true }))).into_response();
+    };
+    // A batch answers with its first run; the others go on without a waiter.
+    for other in runs {
+        state.runtime.drop_waiter(&other.run_id);
+    }
+    if let Enqueued::Existing { run_id } = first.enqueued {
         return existing_answer(state, &run_id).await;
     }
-    wait_and_answer(state, &run_id, waiter, mode == Mode::Test).await
+    wait_and_answer(state, &first.run_id, first.waiter, mode == Mode::Test).await
 }
 
 async fn wait_and_answer(
@@ -374,7 +490,7 @@ async fn wait_and_answer(
     }
 }
 
-fn respond_with(r: switchboard_engine::exec::Response) -> Response {
+pub(super) fn respond_with(r: switchboard_engine::exec::Response) -> Response {
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK);
     let mut headers = HeaderMap::new();
     for (k, v) in &r.headers {
