@@ -9,8 +9,11 @@ pub const RUNS: &str = "switchboard_runs_total";
 pub const STEP_SECONDS: &str = "switchboard_step_duration_seconds";
 /// Time from a webhook's arrival to its run being durably stored, in seconds.
 pub const INGEST_SECONDS: &str = "switchboard_webhook_ingest_seconds";
-/// Webhooks received, by `outcome` (`accepted`, `duplicate`, `rejected`).
+/// Webhooks received, by `outcome` (`accepted`, `duplicate`, `rejected`, `refusal_not_recorded`).
 pub const WEBHOOKS: &str = "switchboard_webhooks_total";
+/// Time from a mid-call tool request's arrival to its answer, in seconds, by `outcome`
+/// (`answered`, or `late` when a tool call missed the platform's deadline).
+pub const TOOL_ANSWER_SECONDS: &str = "switchboard_tool_answer_seconds";
 /// Runs waiting in the queue.
 pub const QUEUE_DEPTH: &str = "switchboard_queue_depth";
 /// Runs executing on this node.

@@ -63,6 +63,27 @@ fn schedule_view(draft: &Value) -> Option<Value> {
     Some(json!({ "description": spec.describe(), "next_at": spec.anchored(now).next_after(now) }))
 }
 
+/// The URL to paste into the sending system (the sync URL when the sender waits for the flow's
+/// answer; with `?token=` when the trigger checks a URL token) and where to paste it.
+fn sender_setup(state: &AppState, draft: &Value, base: &str, id: &str) -> (String, Option<String>) {
+    let trigger = draft.get("trigger");
+    let text = |key: &str| trigger.and_then(|t| t.get(key)).and_then(Value::as_str);
+    let meta = text("piece").zip(text("trigger")).and_then(|(piece, name)| {
+        let piece = state.runtime.engine().registry().get(piece)?;
+        piece.meta().triggers.iter().find(|t| t.name == name).cloned()
+    });
+    let Some(meta) = meta else { return (format!("{base}/hooks/{id}"), None) };
+    let mut url = format!("{base}/hooks/{id}{}", if meta.answers { "/sync" } else { "" });
+    let token = meta.url_token.as_deref().and_then(|prop| {
+        trigger?.get("props")?.get(prop)?.as_str().map(str::trim).filter(|t| !t.is_empty())
+    });
+    if let Some(token) = token {
+        url.push_str("?token=");
+        url.push_str(&url::form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>());
+    }
+    (url, meta.setup)
+}
+
 fn view(state: &AppState, row: &FlowRow, problems: Option<Vec<Problem>>) -> Value {
     let base = state.settings.public_url.trim_end_matches('/');
     let mut v = json!({
@@ -81,6 +102,11 @@ fn view(state: &AppState, row: &FlowRow, problems: Option<Vec<Problem>>) -> Valu
             "test": format!("{base}/hooks/{}/test", row.id),
         },
     });
+    let (platform_url, hint) = sender_setup(state, &row.draft, base, &row.id);
+    v["webhook_urls"]["platform"] = json!(platform_url);
+    if let Some(hint) = hint {
+        v["setup_hint"] = json!(hint);
+    }
     if let Some(p) = problems {
         v["problems"] = json!(p);
     }

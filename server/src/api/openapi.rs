@@ -530,6 +530,11 @@ pub mod schemas {
         #[serde(rename = "test")]
         #[schema(format = "uri")]
         pub test_url: String,
+        /// The URL to paste into the sending system: the sync URL for a trigger whose sender
+        /// waits for the flow's answer (mid-call tools), with `?token=` when the trigger checks
+        /// a URL token (Famulor); otherwise the async URL.
+        #[schema(format = "uri")]
+        pub platform: String,
     }
 
     /// A schedule trigger's schedule.
@@ -565,6 +570,11 @@ pub mod schemas {
         pub updated_at: DateTime<Utc>,
         /// The webhook URLs.
         pub webhook_urls: WebhookUrls,
+        /// Where to paste the webhook URL (and secret) in the sending system, for triggers that
+        /// say (the call platforms).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        pub setup_hint: Option<String>,
         /// Present only for flows whose draft has a valid `schedule` trigger.
         #[serde(skip_serializing_if = "Option::is_none")]
         #[schema(nullable = false)]

@@ -182,7 +182,7 @@ async fn ingest(
     }
     let answering = match answering {
         Some(deadline) if mode != Mode::Test => {
-            Some(tool_answer::Answering { compiled, events, deadline: arrived + deadline })
+            Some(tool_answer::Answering { compiled, events, arrived, deadline: arrived + deadline })
         }
         _ => None,
     };

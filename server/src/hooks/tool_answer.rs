@@ -25,6 +25,8 @@ pub(super) struct Answering {
     pub compiled: Arc<CompiledFlow>,
     /// The request's events, one per run, in order.
     pub events: Vec<TriggerEvent>,
+    /// When the request arrived.
+    pub arrived: Instant,
     /// When the answer must leave.
     pub deadline: Instant,
 }
@@ -46,6 +48,9 @@ pub(super) async fn answer(
     if late > 0 {
         tracing::warn!(late, "mid-call tool runs did not answer before the platform's deadline");
     }
+    let outcome = if late > 0 { "late" } else { "answered" };
+    metrics::histogram!(crate::telemetry::TOOL_ANSWER_SECONDS, "outcome" => outcome)
+        .record(answering.arrived.elapsed().as_secs_f64());
     match state.runtime.engine().trigger_answers(&answering.compiled) {
         Some((format, _)) => respond_with(format.answer(&answering.events, &outcomes)),
         // `Answering` is only made for triggers with an answer format.

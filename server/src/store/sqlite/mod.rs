@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "accounts", include_str!("../../../migrations/sqlite/0003_accounts.sql")),
     (4, "resume_by_id", include_str!("../../../migrations/sqlite/0004_resume_by_id.sql")),
     (5, "subscriptions", include_str!("../../../migrations/sqlite/0005_subscriptions.sql")),
+    (6, "hook_rejections", include_str!("../../../migrations/sqlite/0006_hook_rejections.sql")),
 ];
 
 /// SQLite-backed [`Store`].

@@ -15,7 +15,7 @@ impl SqliteStore {
         // The flow may have been deleted since the request arrived: then there is nothing to show.
         sqlx::query(
             "INSERT INTO hook_rejections (id, flow_id, at, status, code, reason, request)
-             SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM flows WHERE id = ?2)",
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM flows WHERE id = ?2)",
         )
         .bind(&row.id)
         .bind(&row.flow_id)
