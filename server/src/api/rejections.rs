@@ -12,6 +12,7 @@ use crate::error::ApiError;
 
 /// Query of the list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RejectionsQuery {
     /// At most this many, newest first (default 20, at most 50).
     limit: Option<u32>,
