@@ -286,6 +286,11 @@ fn platform_trigger(platform: Platform) -> TriggerMeta {
             .help("Only these events start the flow (e.g. call_analyzed); empty: all.")
             .build(),
     );
+    props.push(
+        Prop::new("statuses", "Call statuses", PropKind::Array)
+            .help("Only calls in these statuses start the flow: ended (completed), no_answer, busy, failed, canceled, in_progress, ringing, queued; empty: all.")
+            .build(),
+    );
     let samples = samples(platform, false);
     TriggerMeta {
         name: platform.as_str().to_owned(),

@@ -131,6 +131,16 @@ fn event_at(
             normalized.event
         )));
     }
+    if let Some(Value::Array(statuses)) = props.get("statuses")
+        && !statuses.is_empty()
+    {
+        let status = normalized.call.get("status").and_then(Value::as_str).unwrap_or_default();
+        if !statuses.iter().any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(status))) {
+            return Err(TriggerError::Ignored(format!(
+                "{platform} call status `{status}` is not one this flow takes"
+            )));
+        }
+    }
     let tool_calls: Vec<Value> = normalized
         .tool_calls
         .iter()
@@ -192,6 +202,18 @@ mod tests {
         assert!(matches!(
             event_at(Platform::Famulor, &p, &missing, 0),
             Err(TriggerError::Unauthorized(_))
+        ));
+    }
+
+    #[test]
+    fn statuses_keep_only_the_calls_asked_for() {
+        let ended = props(json!({ "token": "t", "statuses": ["ended"] }));
+        let ok = request(&[], &[("token", "t")], FAMULOR);
+        assert!(event_at(Platform::Famulor, &ended, &ok, 0).is_ok());
+        let missed = props(json!({ "token": "t", "statuses": ["no_answer", "busy"] }));
+        assert!(matches!(
+            event_at(Platform::Famulor, &missed, &ok, 0),
+            Err(TriggerError::Ignored(_))
         ));
     }
 
