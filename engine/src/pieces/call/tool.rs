@@ -224,20 +224,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-
-    fn request(headers: &[(&str, &str)], query: &[(&str, &str)], body: &str) -> TriggerRequest {
-        TriggerRequest {
-            url: None,
-            method: "POST".into(),
-            headers: headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
-            query: query.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
-            body: body.as_bytes().to_vec(),
-        }
-    }
-
-    fn props(v: Value) -> Map<String, Value> {
-        v.as_object().cloned().unwrap()
-    }
+    use crate::pieces::call::trigger::tests::{props, request};
 
     fn responded(status: u16, body: Value) -> RunAnswer {
         RunAnswer::Responded(Response { status, headers: Default::default(), body })

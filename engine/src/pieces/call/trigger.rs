@@ -157,12 +157,17 @@ fn event_at(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
 
-    fn request(headers: &[(&str, &str)], query: &[(&str, &str)], body: &str) -> TriggerRequest {
+    /// A POST with these headers, query and body, as a platform sends it.
+    pub(in crate::pieces::call) fn request(
+        headers: &[(&str, &str)],
+        query: &[(&str, &str)],
+        body: &str,
+    ) -> TriggerRequest {
         TriggerRequest {
             url: None,
             method: "POST".into(),
@@ -172,7 +177,8 @@ mod tests {
         }
     }
 
-    fn props(v: Value) -> Map<String, Value> {
+    /// Trigger props from a JSON object.
+    pub(in crate::pieces::call) fn props(v: Value) -> Map<String, Value> {
         v.as_object().cloned().unwrap()
     }
 
