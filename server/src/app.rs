@@ -8,7 +8,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::runtime::Runtime;
-use crate::{api, hooks};
+use crate::{api, editor, hooks};
 
 /// Limits and settings the handlers need.
 #[derive(Debug, Clone)]
@@ -63,6 +63,7 @@ pub fn app(state: AppState) -> Router {
         .route("/hooks/{flow_id}", post(hooks::catch_async))
         .route("/hooks/{flow_id}/sync", post(hooks::catch_sync))
         .route("/hooks/{flow_id}/test", post(hooks::catch_test))
+        .fallback(editor::serve)
         .layer(DefaultBodyLimit::max(max_body))
         .with_state(state)
 }

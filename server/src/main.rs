@@ -5,6 +5,7 @@ mod api;
 mod app;
 mod auth;
 mod cli;
+mod editor;
 mod error;
 mod events;
 mod hooks;

@@ -48,3 +48,71 @@ async fn a_famulor_call_runs_a_flow_with_the_normalised_call() {
     let again: Value = post("famulor-url-token-9f2").send().await.unwrap().json().await.unwrap();
     assert_eq!(again["duplicate"], true);
 }
+
+#[tokio::test]
+async fn the_editor_tests_a_draft_with_a_platform_sample_without_signing_it() {
+    let dir = TempDir::new("calls-sample-test");
+    let server = Server::start(dir.path(), &[], &[]);
+    let client = http_client();
+    let doc = json!({
+        "schema_version": 1, "name": "after a Vapi call",
+        "trigger": { "id": "call", "piece": "call", "trigger": "vapi", "props": { "secret": "not-needed-here" } },
+        "steps": [{ "id": "lead", "type": "set", "values": {
+            "platform": "{{ trigger.call.platform }}", "seconds": "{{ trigger.call.duration_sec }}" } }],
+        "edges": [{ "from": "call", "to": "lead" }]
+    });
+    let created: Value = client
+        .post(server.at("/api/v1/flows"))
+        .json(&doc)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    let test = |body: Value| {
+        client.post(server.at(&format!("/api/v1/flows/{id}/test"))).json(&body).send()
+    };
+
+    let r = test(json!({ "sample": "end-of-call-report" })).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let record: Value = r.json().await.unwrap();
+    assert_eq!(record["status"], "succeeded", "{record}");
+    assert_eq!(record["steps"]["lead"]["output"]["platform"], "vapi");
+    // The outputs are the draft's sample data for the data picker.
+    let samples: Value = client
+        .get(server.at(&format!("/api/v1/flows/{id}/samples")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(samples["samples"]["lead"]["platform"], "vapi", "{samples}");
+
+    let own = test(json!({ "trigger": { "call": { "platform": "mine", "duration_sec": 3 } } }))
+        .await
+        .unwrap();
+    let record: Value = own.json().await.unwrap();
+    assert_eq!(record["steps"]["lead"]["output"]["platform"], "mine", "{record}");
+
+    for bad in [
+        json!({ "sample": "no-such-event" }),
+        json!({}),
+        json!({ "sample": "status-update", "trigger": {} }),
+    ] {
+        let r = test(bad.clone()).await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{bad}");
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(e["error"]["code"], "invalid_test", "{e}");
+    }
+    // Anonymous callers cannot run drafts this way.
+    let anonymous = reqwest::Client::new()
+        .post(server.at(&format!("/api/v1/flows/{id}/test")))
+        .json(&json!({ "sample": "end-of-call-report" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}

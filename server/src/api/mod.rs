@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod connections;
+pub mod flow_test;
 pub mod flows;
 pub mod health;
 pub mod json_body;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/flows/{id}/export", get(flows::export))
         .route("/flows/{id}/samples", get(flows::samples))
         .route("/flows/{id}/rejections", get(rejections::list))
+        .route("/flows/{id}/test", post(flow_test::test))
         .route("/runs", get(runs::list))
         .route("/runs/{id}", get(runs::get))
         .route("/runs/{id}/retry", post(runs::retry))

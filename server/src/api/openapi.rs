@@ -69,6 +69,7 @@ const FLOW_DEFS_PREFIX: &str = "FlowDocument";
         super::flows::export,
         super::flows::samples,
         super::rejections::list,
+        super::flow_test::test,
         super::runs::list,
         super::runs::get,
         super::runs::retry,

@@ -439,7 +439,8 @@ async fn catch_and_wait(
     wait_and_answer(state, &first.run_id, first.waiter, mode == Mode::Test).await
 }
 
-async fn wait_and_answer(
+/// Waits for a run's response (or, with `full_record`, its whole record once it ends or pauses).
+pub(crate) async fn wait_and_answer(
     state: &AppState,
     run_id: &str,
     waiter: Option<tokio::sync::oneshot::Receiver<SyncOutcome>>,

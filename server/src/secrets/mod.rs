@@ -32,4 +32,6 @@ mod token;
 
 pub use cipher::{ENCRYPTION_KEY_ENV, KeySource, SecretCipher};
 pub use password::{check_password_policy, hash_password, verify_password};
-pub use token::{API_KEY_PREFIX, SESSION_TOKEN_PREFIX, constant_time_eq, new_token, token_hash};
+pub use token::{
+    API_KEY_PREFIX, SESSION_TOKEN_PREFIX, constant_time_eq, hex_encode, new_token, token_hash,
+};
