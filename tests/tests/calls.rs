@@ -44,6 +44,14 @@ async fn a_famulor_call_runs_a_flow_with_the_normalised_call() {
     assert_eq!(lead["platform"], "famulor");
     assert!(lead["id"].is_string() || lead["id"].is_number(), "{lead}");
 
+    // The flows list shows each flow's latest run.
+    let list: Value =
+        client.get(server.at("/api/v1/flows")).send().await.unwrap().json().await.unwrap();
+    let listed = list["flows"].as_array().unwrap().iter().find(|f| f["id"] == id).unwrap();
+    assert_eq!(listed["last_run"]["run_id"], run["run_id"], "{listed}");
+    assert_eq!(listed["last_run"]["status"], "succeeded");
+    assert!(listed.get("document").is_none());
+
     // Famulor retrying the same call starts nothing new.
     let again: Value = post("famulor-url-token-9f2").send().await.unwrap().json().await.unwrap();
     assert_eq!(again["duplicate"], true);

@@ -68,9 +68,9 @@ fn schedule_view(draft: &Value) -> Option<Value> {
 fn sender_setup(state: &AppState, draft: &Value, base: &str, id: &str) -> (String, Option<String>) {
     let trigger = draft.get("trigger");
     let text = |key: &str| trigger.and_then(|t| t.get(key)).and_then(Value::as_str);
+    let registry = state.runtime.engine().registry();
     let meta = text("piece").zip(text("trigger")).and_then(|(piece, name)| {
-        let piece = state.runtime.engine().registry().get(piece)?;
-        piece.meta().triggers.iter().find(|t| t.name == name).cloned()
+        registry.get(piece)?.meta().triggers.iter().find(|t| t.name == name)
     });
     let Some(meta) = meta else { return (format!("{base}/hooks/{id}"), None) };
     let mut url = format!("{base}/hooks/{id}{}", if meta.answers { "/sync" } else { "" });
@@ -81,7 +81,7 @@ fn sender_setup(state: &AppState, draft: &Value, base: &str, id: &str) -> (Strin
         url.push_str("?token=");
         url.push_str(&url::form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>());
     }
-    (url, meta.setup)
+    (url, meta.setup.clone())
 }
 
 fn view(state: &AppState, row: &FlowRow, problems: Option<Vec<Problem>>) -> Value {
@@ -190,12 +190,14 @@ pub async fn list(
     Query(q): Query<FlowQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let rows = state.runtime.store().list_flows(&q).await?;
+    let mut last_runs = state.runtime.store().last_runs().await?;
     let flows: Vec<Value> = rows
         .iter()
         .map(|r| {
             let mut v = view(&state, r, None);
             if let Some(o) = v.as_object_mut() {
                 o.remove("document");
+                o.insert("last_run".into(), json!(last_runs.remove(&r.id)));
             }
             v
         })

@@ -608,7 +608,18 @@ pub mod schemas {
     #[derive(ToSchema)]
     pub struct FlowList {
         /// The flows.
-        pub flows: Vec<FlowSummary>,
+        pub flows: Vec<FlowListItem>,
+    }
+
+    /// A flow in the list: its summary and its latest run.
+    #[derive(ToSchema)]
+    pub struct FlowListItem {
+        /// The flow.
+        #[serde(flatten)]
+        pub summary: FlowSummary,
+        /// Its latest run; `null` when it never ran.
+        #[schema(required = true)]
+        pub last_run: Option<crate::store::LastRun>,
     }
 
     /// A version just published.

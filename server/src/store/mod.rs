@@ -513,6 +513,8 @@ pub trait Store: Send + Sync + 'static {
         finished_before: DateTime<Utc>,
         keep_per_flow: Option<u32>,
     ) -> Result<u64, StoreError>;
+    /// Every flow's latest run, by flow id (flows that never ran are absent).
+    async fn last_runs(&self) -> Result<HashMap<String, LastRun>, StoreError>;
     /// Records a refused webhook delivery, keeping the newest `keep` of its flow.
     async fn record_rejection(&self, row: &RejectionRow, keep: u32) -> Result<(), StoreError>;
     /// A flow's refused deliveries, newest first, at most `limit`.
@@ -522,6 +524,18 @@ pub trait Store: Send + Sync + 'static {
     async fn checkpoint(&self) -> Result<(), StoreError>;
     /// How many runs are queued.
     async fn queue_depth(&self) -> Result<i64, StoreError>;
+}
+
+/// A flow's latest run, for the flows list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LastRun {
+    /// The run.
+    pub run_id: String,
+    /// Where it stands.
+    #[schema(value_type = String)]
+    pub status: RunStatus,
+    /// When it was received.
+    pub created_at: DateTime<Utc>,
 }
 
 /// A webhook delivery a flow's trigger refused.

@@ -9,7 +9,7 @@ mod runs;
 mod subscriptions;
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 
-use crate::store::{ConnectionRow, RejectionRow, ScheduledFlow, SubscriptionRow, UserRow};
+use crate::store::{ConnectionRow, LastRun, RejectionRow, ScheduledFlow, SubscriptionRow, UserRow};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -330,6 +330,9 @@ impl Store for SqliteStore {
     }
     async fn event_samples(&self, event: &str, limit: u32) -> Result<Vec<Value>, StoreError> {
         self.event_samples_impl(event, limit).await
+    }
+    async fn last_runs(&self) -> Result<HashMap<String, LastRun>, StoreError> {
+        self.last_runs_impl().await
     }
     async fn record_rejection(&self, row: &RejectionRow, keep: u32) -> Result<(), StoreError> {
         self.record_rejection_impl(row, keep).await

@@ -12,7 +12,9 @@ use switchboard_engine::exec::{Pause, PausedStep, StepRecord};
 use switchboard_engine::{Resume, RunStatus};
 
 use super::{SqliteStore, millis, now_text, parse_json, parse_ts, to_json, ts};
-use crate::store::{ClaimedRun, Enqueued, JournalBatch, NewRun, RunQuery, RunRow, StoreError};
+use crate::store::{
+    ClaimedRun, Enqueued, JournalBatch, LastRun, NewRun, RunQuery, RunRow, StoreError,
+};
 
 /// How a pending resume is stored in `runs.resume`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -332,6 +334,32 @@ impl SqliteStore {
         .fetch_optional(&self.reader)
         .await?;
         row.as_ref().map(run_row).transpose()
+    }
+
+    pub(super) async fn last_runs_impl(&self) -> Result<HashMap<String, LastRun>, StoreError> {
+        // One index probe per flow (runs_flow_created), not a scan of the runs.
+        let rows = sqlx::query(
+            "SELECT r.flow_id, r.id, r.status, r.created_at FROM flows f JOIN runs r ON r.id =
+               (SELECT id FROM runs WHERE flow_id = f.id ORDER BY created_at DESC, id DESC LIMIT 1)",
+        )
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let status: &str = r.try_get("status")?;
+                Ok((
+                    r.try_get("flow_id")?,
+                    LastRun {
+                        run_id: r.try_get("id")?,
+                        status: parse_status(status)?,
+                        created_at: parse_ts(
+                            "runs.created_at",
+                            r.try_get::<&str, _>("created_at")?,
+                        )?,
+                    },
+                ))
+            })
+            .collect()
     }
 
     pub(super) async fn list_runs_impl(
