@@ -1129,6 +1129,36 @@ pub mod schemas {
         #[serde(skip_serializing_if = "Option::is_none")]
         #[schema(nullable = false)]
         pub sample_output: Option<Value>,
+        /// Sample deliveries, one per event the sender sends (call platforms). Absent when none.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub samples: Vec<TriggerSample>,
+        /// Where to paste the flow's webhook URL (and secret) in the sending system.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        pub setup: Option<String>,
+        /// The sender waits for the flow's answer (mid-call tools): give it the `/sync` URL.
+        /// Present only when `true`.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        pub answers: bool,
+        /// The prop whose value the webhook URL carries as `?token=`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        pub url_token: Option<String>,
+    }
+
+    /// One sample delivery of a trigger.
+    #[derive(ToSchema)]
+    pub struct TriggerSample {
+        /// The event it stands for (`end-of-call-report`).
+        pub event: String,
+        /// What the editor shows.
+        pub label: String,
+        /// The body as the sender posts it (a form's fields as an object of strings).
+        pub payload: Value,
+        /// The body's content type.
+        pub content_type: String,
+        /// The trigger's output for it: `trigger` in the flow's expressions.
+        pub output: Value,
     }
 
     /// Everything the editor and the validator know about a piece.
