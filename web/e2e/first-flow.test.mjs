@@ -1,0 +1,95 @@
+// A new user's first minutes, in a real browser against the real binary: first start → create
+// the owner → the empty flows list → a new flow → a Vapi call trigger from the picker → a step
+// added with the "+" → saved → still there after a reload → listed with its status.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openBrowser, startServer } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer('first-flow');
+  browser = await openBrowser('first-flow');
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a new user creates the owner account and builds and saves a first flow', async () => {
+  const { page, shot, errors } = browser;
+  await page.goto(server.url);
+
+  // First start: the owner account is created in the browser.
+  await page.getByRole('heading', { name: 'Welcome to Switchboard' }).waitFor();
+  await shot('first-start');
+  await page.getByLabel('Email').fill('owner@example.com');
+  await page.getByLabel('Password').fill('a long enough password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  await page.getByRole('heading', { name: 'No flows yet' }).waitFor();
+  await shot('flows-empty');
+  await page.getByRole('button', { name: 'Create your first flow' }).click();
+
+  // The editor: a canvas with the trigger.
+  await page.waitForURL(/\/flows\/[0-9a-f]+/);
+  const flowId = page.url().split('/flows/')[1].split(/[?#/]/)[0];
+  await page.getByLabel('Flow canvas').waitFor();
+  await shot('new-flow');
+
+  // The trigger: a Vapi call, chosen in the searchable picker.
+  await page.getByRole('button', { name: 'Change the trigger' }).click();
+  const picker = page.getByRole('dialog');
+  await picker.getByRole('heading', { name: 'Choose what starts the flow' }).waitFor();
+  await picker.getByRole('searchbox').fill('Vapi');
+  await shot('trigger-picker');
+  await picker.getByRole('button').filter({ hasText: 'AI phone call: Vapi' }).filter({ hasNotText: 'mid-call' }).click();
+  await picker.waitFor({ state: 'detached' });
+
+  // A step after the trigger, through its "+".
+  await page.getByRole('button', { name: /^Add a step after/ }).first().click();
+  await page.getByRole('dialog').getByRole('heading', { name: 'Add a step' }).waitFor();
+  await page.getByRole('dialog').getByRole('searchbox').fill('filter');
+  await shot('step-picker');
+  await page.getByRole('dialog').getByRole('searchbox').press('Enter');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  await shot('step-added');
+
+  // Saved, and still there after a reload.
+  const save = page.getByRole('button', { name: 'Save', exact: true });
+  await save.click();
+  await assertEventually(async () => assert.equal(await save.isDisabled(), true, 'saving ends with nothing unsaved'));
+  const saved = await (await page.request.get(`${server.url}/api/v1/flows/${flowId}`)).json();
+  assert.equal(saved.document.trigger.piece, 'call');
+  assert.match(saved.document.trigger.trigger, /^vapi/);
+  assert.equal(saved.document.steps.length, 1, JSON.stringify(saved.document));
+  assert.deepEqual(saved.document.edges, [{ from: saved.document.trigger.id, to: saved.document.steps[0].id }]);
+
+  await page.reload();
+  await page.getByLabel('Flow canvas').waitFor();
+  await page.getByRole('button', { name: /^Add a step after/ }).first().waitFor();
+  assert.equal(await page.locator('.react-flow__node').count(), 2, 'the trigger and the step');
+  await shot('reloaded');
+
+  // Back in the list: the flow, not published yet.
+  await page.goto(server.url);
+  await page.getByRole('heading', { name: 'Flows', exact: true }).waitFor();
+  await page.getByText('Not published').first().waitFor();
+  await shot('flows-list');
+  assert.deepEqual(errors, [], 'no uncaught errors in the page');
+});
+
+/** Retries an assertion for up to 5 s (the UI updates asynchronously). */
+async function assertEventually(check) {
+  const until = Date.now() + 5_000;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+  }
+}
