@@ -299,3 +299,28 @@ fn parse_errors_carry_paths() {
     assert!(err.message.contains("unknown field `conditon`"), "{err}");
     assert_eq!(err.line, Some(2));
 }
+
+#[test]
+fn problems_name_the_step_they_are_in_also_inside_loops() {
+    let p = problems(json!({
+        "schema_version": 1, "name": "v",
+        "trigger": { "id": "hook", "piece": "webhook", "trigger": "catch", "props": { "nope": 1 } },
+        "steps": [
+            { "id": "ok", "type": "set", "values": { "a": 1 } },
+            { "id": "each", "type": "loop", "items": "{{ trigger.body.items }}", "steps": [
+                { "id": "inner", "type": "filter", "condition": "this is not rhai (" } ], "edges": [] },
+            { "id": "bad", "type": "code", "script": "let = ;" }
+        ],
+        "edges": [{ "from": "hook", "to": "ok" }, { "from": "ok", "to": "each" }, { "from": "each", "to": "bad" }]
+    }));
+    let step_of = |prefix: &str| {
+        p.iter()
+            .find(|x| x.path.starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix} in {p:#?}"))
+            .step
+            .clone()
+    };
+    assert_eq!(step_of("steps[1].steps[0]"), Some("inner".into()));
+    assert_eq!(step_of("steps[2]"), Some("bad".into()));
+    assert_eq!(step_of("trigger"), Some("hook".into()));
+}

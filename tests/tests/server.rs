@@ -906,3 +906,39 @@ async fn a_sync_webhook_that_takes_too_long_is_a_504_and_the_run_goes_on() {
         json!("succeeded")
     );
 }
+
+#[tokio::test]
+async fn a_document_is_validated_without_being_saved() {
+    let dir = TempDir::new("validate");
+    let server = Server::start(dir.path(), &[], &[]);
+    let client = http_client();
+    let validate = |doc: Value| client.post(server.at("/api/v1/flows/validate")).json(&doc).send();
+    let r = validate(json!({
+        "schema_version": 1, "name": "draft",
+        "trigger": { "id": "hook", "piece": "webhook", "trigger": "catch" },
+        "steps": [{ "id": "tidy", "type": "set", "values": { "x": "{{ steps.nowhere.y }}" } }],
+        "edges": [{ "from": "hook", "to": "tidy" }]
+    }))
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    let problem = &body["problems"][0];
+    assert_eq!(problem["step"], "tidy", "{body}");
+    assert!(problem["path"].as_str().unwrap().starts_with("steps[0]"), "{body}");
+    let ok: Value = validate(json!({
+        "schema_version": 1, "name": "fine",
+        "trigger": { "id": "hook", "piece": "webhook", "trigger": "catch" }, "steps": [], "edges": []
+    }))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(ok["problems"], json!([]));
+    let broken = validate(json!({ "schema_version": 1, "name": 3 })).await.unwrap();
+    assert_eq!(broken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let flows: Value =
+        client.get(server.at("/api/v1/flows")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(flows["flows"], json!([]), "nothing was stored");
+}

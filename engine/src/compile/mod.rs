@@ -166,6 +166,7 @@ pub(crate) fn compile(
     if problems.is_empty() {
         Ok(CompiledFlow { flow, main, trigger_source, read_steps })
     } else {
+        crate::validate::attach_steps(&flow, &mut problems);
         Err(problems)
     }
 }

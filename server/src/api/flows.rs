@@ -161,6 +161,33 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view(&state, &row, Some(problems)))))
 }
 
+/// `POST /api/v1/flows/validate`: the problems of a document, without saving it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/flows/validate",
+    tag = "flows",
+    operation_id = "validateFlow",
+    summary = "Validate a document",
+    description = "The validation problems of the body, a flow document, as publishing would         report them; nothing is stored. Each problem names its JSON path and, when the path         points into a step or the trigger, that node's id (`step`).",
+    request_body(content = doc::FlowDocument, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The problems (empty: the document can be published).", body = doc::Problems),
+        (status = 400, description = "`malformed_json`: the body is not UTF-8; or `unreadable_body`.", body = doc::ApiError),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 413, description = "`body_too_large`: the body is larger than the configured limit.", body = doc::ApiError),
+        (status = 422, description = "`invalid_flow`: the body is not a flow document; `path` and `problems` give the JSON path, the message the line and column.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
+pub async fn validate(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let body = json_body::bytes(body)?;
+    let (flow, _) = parse_document(&body)?;
+    Ok(Json(json!({ "problems": problems(&state, &flow) })))
+}
+
 /// Short, URL-safe, unguessable flow ids (webhook URLs are public).
 fn new_flow_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()

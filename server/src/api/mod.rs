@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/flows/{id}/disable", post(flows::disable))
         .route("/flows/{id}/export", get(flows::export))
         .route("/flows/{id}/samples", get(flows::samples))
+        .route("/flows/validate", post(flows::validate))
         .route("/flows/{id}/rejections", get(rejections::list))
         .route("/flows/{id}/test", post(flow_test::test))
         .route("/runs", get(runs::list))

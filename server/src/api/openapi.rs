@@ -68,6 +68,7 @@ const FLOW_DEFS_PREFIX: &str = "FlowDocument";
         super::flows::disable,
         super::flows::export,
         super::flows::samples,
+        super::flows::validate,
         super::rejections::list,
         super::flow_test::test,
         super::runs::list,
@@ -324,6 +325,17 @@ pub mod schemas {
         pub path: String,
         /// What is wrong, in plain words.
         pub message: String,
+        /// The id of the step (or trigger) the path points into; absent when none.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        pub step: Option<String>,
+    }
+
+    /// A document's validation problems.
+    #[derive(ToSchema)]
+    pub struct Problems {
+        /// Every problem; empty when the document can be published.
+        pub problems: Vec<Problem>,
     }
 
     // ---- health ----
