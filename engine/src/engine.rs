@@ -112,6 +112,20 @@ impl Engine {
         Some((format, format.deadline(&flow.flow().trigger.props)))
     }
 
+    /// Runs one top-level step alone (the editor's "test this step"): `request.trigger` is the
+    /// trigger's value and `given` the outputs of the other steps (sample data). Nothing is
+    /// journaled. An error names a step that is missing or sits inside a loop.
+    pub async fn run_step(
+        &self,
+        flow: &CompiledFlow,
+        step_id: &str,
+        request: RunRequest,
+        given: &std::collections::BTreeMap<String, serde_json::Value>,
+        env: &RunEnv,
+    ) -> Result<crate::exec::StepRecord, String> {
+        exec::execute_step(self, flow, step_id, request, given, env).await
+    }
+
     /// Runs a flow (or resumes it: see [`RunRequest::prior`] and [`RunRequest::resume`]) until it
     /// ends or pauses.
     pub async fn run(&self, flow: &CompiledFlow, request: RunRequest, env: &RunEnv) -> RunRecord {

@@ -588,3 +588,35 @@ async fn runs_never_compile_expressions() {
     }
     assert_eq!(engine.expr().compilations(), after_compile);
 }
+
+#[tokio::test]
+async fn one_step_runs_alone_with_the_sample_data_of_the_others() {
+    let (engine, _) = engine();
+    let compiled = engine
+        .compile(flow(
+            json!([
+                { "id": "lookup", "type": "set", "values": { "email": "{{ trigger.body.email }}" } },
+                { "id": "greet", "type": "set", "values": {
+                    "text": "Hi {{ steps.lookup.email }} from {{ trigger.body.city }}" } },
+                { "id": "each", "type": "loop", "items": "{{ [1, 2] }}",
+                  "steps": [{ "id": "inner", "type": "set", "values": { "n": "{{ item }}" } }], "edges": [] }
+            ]),
+            edges(&[("hook", "lookup"), ("lookup", "greet"), ("greet", "each")]),
+        ))
+        .unwrap();
+    let given: std::collections::BTreeMap<String, Value> =
+        [("lookup".to_owned(), json!({ "email": "ada@example.com" }))].into();
+    let request = switchboard_engine::RunRequest::new(json!({ "body": { "city": "Berlin" } }));
+    let record = engine
+        .run_step(&compiled, "greet", request.clone(), &given, &RunEnv::default())
+        .await
+        .unwrap();
+    assert_eq!(record.status, StepStatus::Succeeded);
+    assert_eq!(record.output.unwrap()["text"], "Hi ada@example.com from Berlin");
+
+    let inner =
+        engine.run_step(&compiled, "inner", request.clone(), &given, &RunEnv::default()).await;
+    assert!(inner.unwrap_err().contains("inside a loop"));
+    let missing = engine.run_step(&compiled, "nope", request, &given, &RunEnv::default()).await;
+    assert!(missing.unwrap_err().contains("no step `nope`"));
+}

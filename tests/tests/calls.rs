@@ -105,6 +105,32 @@ async fn the_editor_tests_a_draft_with_a_platform_sample_without_signing_it() {
     let record: Value = own.json().await.unwrap();
     assert_eq!(record["steps"]["lead"]["output"]["platform"], "mine", "{record}");
 
+    // One step alone: with the trigger's sample data (the last test's), or a value given here.
+    let step = |body: Option<Value>| {
+        let r = client.post(server.at(&format!("/api/v1/flows/{id}/steps/lead/test")));
+        match body {
+            Some(b) => r.json(&b).send(),
+            None => r.send(),
+        }
+    };
+    let alone: Value = step(None).await.unwrap().json().await.unwrap();
+    assert_eq!(alone["status"], "succeeded", "{alone}");
+    assert_eq!(alone["output"]["platform"], "mine", "the last test's trigger value: {alone}");
+    let given: Value =
+        step(Some(json!({ "trigger": { "call": { "platform": "retell", "duration_sec": 1 } } })))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(given["output"]["platform"], "retell", "{given}");
+    let missing = client
+        .post(server.at(&format!("/api/v1/flows/{id}/steps/nope/test")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+
     for bad in [
         json!({ "sample": "no-such-event" }),
         json!({}),

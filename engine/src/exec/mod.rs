@@ -14,7 +14,7 @@ pub use record::{
     Pause, PausedStep, Response, RunError, RunRecord, RunStatus, StepRecord, StepStatus,
 };
 pub use redact::REDACTED;
-pub(crate) use run::execute;
+pub(crate) use run::{execute, execute_step};
 
 /// The `reason` of steps a failure or a `stop` kept from starting: retrying a run from its failed
 /// steps runs these again too.

@@ -148,6 +148,64 @@ pub(crate) async fn execute(
     record
 }
 
+/// Runs one top-level step of `flow` alone, as the editor's "test this step": `given` holds the
+/// outputs of the other steps (sample data from earlier tests) and the trigger's value is
+/// `req.trigger`. Nothing is journaled; the step's record (redacted) is the result.
+pub(crate) async fn execute_step(
+    engine: &Engine,
+    flow: &CompiledFlow,
+    step_id: &str,
+    req: RunRequest,
+    given: &BTreeMap<String, Value>,
+    env: &RunEnv,
+) -> Result<StepRecord, String> {
+    let doc = flow.flow();
+    let Some(i) = flow.main.nodes.iter().position(|n| n.id == step_id && n.step.is_some()) else {
+        return Err(if in_a_loop(&doc.steps, step_id) {
+            format!("step `{step_id}` is inside a loop: test the loop instead")
+        } else {
+            format!("the flow has no step `{step_id}`")
+        });
+    };
+    let mut vars = doc.vars.clone();
+    vars.extend(req.vars.clone());
+    let run_value = run_scope(&req, flow);
+    let scope = EvalScope::new(&req.trigger, &Value::Object(vars), &run_value);
+    scope.set_step(&doc.trigger.id, &req.trigger);
+    for (id, output) in given {
+        if id != step_id && *id != doc.trigger.id {
+            scope.set_step(id, output);
+        }
+    }
+    let ctx = RunCtx {
+        engine,
+        flow,
+        env,
+        req: &req,
+        secrets: Mutex::new(Vec::new()),
+        response: Mutex::new(None),
+        halt: Mutex::new(None),
+        top: Mutex::new(vec![None; flow.main.nodes.len()]),
+    };
+    let done = match ctx.start(&flow.main, i, &scope, "") {
+        Started::Done(done) => *done,
+        Started::Pending(fut) => fut.await.1,
+    };
+    let mut record = done.record;
+    redact_record(&mut record, &ctx.secrets());
+    Ok(record)
+}
+
+/// Whether a step with this id sits in a loop body (at any depth).
+fn in_a_loop(steps: &[crate::flow::Step], id: &str) -> bool {
+    steps.iter().any(|s| match &s.kind {
+        crate::flow::StepKind::Loop(l) => {
+            l.steps.iter().any(|b| b.id() == id) || in_a_loop(&l.steps, id)
+        }
+        _ => false,
+    })
+}
+
 enum Ended {
     Level(Box<LevelResult>),
     TimedOut,

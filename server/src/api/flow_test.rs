@@ -16,6 +16,7 @@ use super::json_body;
 use super::openapi::schemas as doc;
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::runtime::{FlowLoadError, StepTestError};
 use crate::store::{Enqueued, NewRun};
 
 /// What to run the draft with: exactly one of the two.
@@ -111,4 +112,62 @@ fn sample_output(state: &AppState, draft: &Value, event: &str) -> Result<Value, 
             format!("the trigger `{piece}.{name}` has no sample for the event `{event}`"),
         )
     })
+}
+
+/// What to test a step with: nothing (the flow's sample data), or a trigger value.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepTestBody {
+    /// The `trigger` value to use instead of the trigger's sample data.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    trigger: Option<Value>,
+}
+
+/// Runs one step of the draft alone and answers with its record.
+#[utoipa::path(
+    post,
+    path = "/api/v1/flows/{id}/steps/{step}/test",
+    tag = "flows",
+    operation_id = "testFlowStep",
+    summary = "Test one step",
+    description = "Runs one top-level step of the flow's draft alone, with the trigger's value \
+        and the other steps' outputs taken from the flow's sample data (its last test run; the \
+        trigger's documented sample before any), and answers with the step's record (status, \
+        input, output, error, attempts, timing). A succeeding step's output becomes its sample \
+        data. Nothing is journaled and no run is stored. Real requests are sent: an action \
+        step acts.",
+    params(("id" = String, Path, description = "The flow's id."), ("step" = String, Path, description = "The step's id.")),
+    request_body(content = StepTestBody, content_type = "application/json", description = "Optional."),
+    responses(
+        (status = 200, description = "The step ran (it may have failed: see `status` and `error`).", body = doc::StepRecord),
+        (status = 400, description = "`malformed_json`; `invalid_test`: no such step, or a step inside a loop (test the loop).", body = doc::ApiError),
+        (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
+        (status = 404, description = "`flow_not_found`.", body = doc::ApiError),
+        (status = 422, description = "`flow_invalid`: the draft does not compile.", body = doc::ApiError),
+        (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
+    ),
+    security(("session_cookie" = []), ("api_key" = [])),
+)]
+pub async fn test_step(
+    State(state): State<AppState>,
+    Path((id, step)): Path<(String, String)>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = json_body::bytes(body)?;
+    let body: StepTestBody =
+        if body.is_empty() { StepTestBody::default() } else { json_body::parse(&body)? };
+    match state.runtime.test_step(&id, &step, body.trigger).await {
+        Ok(record) => Ok(axum::Json(record).into_response()),
+        Err(StepTestError::Flow(FlowLoadError::NotFound(_))) => {
+            Err(ApiError::not_found("flow_not_found", format!("no flow with id `{id}`")))
+        }
+        Err(StepTestError::Flow(FlowLoadError::Store(e)) | StepTestError::Store(e)) => {
+            Err(e.into())
+        }
+        Err(StepTestError::Flow(e)) => {
+            Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "flow_invalid", e.to_string()))
+        }
+        Err(StepTestError::Step(why)) => Err(ApiError::bad_request("invalid_test", why)),
+    }
 }

@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/flows/validate", post(flows::validate))
         .route("/flows/{id}/rejections", get(rejections::list))
         .route("/flows/{id}/test", post(flow_test::test))
+        .route("/flows/{id}/steps/{step}/test", post(flow_test::test_step))
         .route("/runs", get(runs::list))
         .route("/runs/{id}", get(runs::get))
         .route("/runs/{id}/retry", post(runs::retry))

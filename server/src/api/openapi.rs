@@ -71,6 +71,7 @@ const FLOW_DEFS_PREFIX: &str = "FlowDocument";
         super::flows::validate,
         super::rejections::list,
         super::flow_test::test,
+        super::flow_test::test_step,
         super::runs::list,
         super::runs::get,
         super::runs::retry,

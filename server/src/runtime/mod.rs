@@ -13,6 +13,7 @@ mod flows;
 mod ingest;
 mod journal;
 mod scheduler;
+mod step_test;
 mod subflows;
 mod waiters;
 mod writer;
@@ -26,8 +27,9 @@ use switchboard_engine::exec::Subflows;
 use tokio::sync::{Notify, mpsc, watch};
 
 pub use connections::{StoreConnections, decrypt as decrypt_connection};
-pub use flows::FlowCache;
+pub use flows::{FlowCache, FlowLoadError};
 pub use ingest::IngestError;
+pub use step_test::StepTestError;
 pub use waiters::SyncOutcome;
 
 use crate::store::{Enqueued, NewRun, Store};
