@@ -5,6 +5,8 @@ import { AuthPage } from './pages/auth-page';
 import { EditorPage } from './pages/editor-page';
 import { FlowsPage } from './pages/flows-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { RunPage } from './pages/run-page';
+import { RunsPage } from './pages/runs-page';
 import { matchRoute, usePath } from './router';
 import { useSession } from './store/session-store';
 
@@ -33,5 +35,7 @@ export function App() {
   const route = matchRoute(path);
   if (route.page === 'flows') return <FlowsPage />;
   if (route.page === 'editor') return <EditorPage key={route.flowId} flowId={route.flowId} />;
+  if (route.page === 'runs') return <RunsPage key={route.flowId ?? ''} flowId={route.flowId} />;
+  if (route.page === 'run') return <RunPage key={route.runId} runId={route.runId} />;
   return <NotFoundPage />;
 }

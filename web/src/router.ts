@@ -26,11 +26,39 @@ export function usePath(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
 
-export type Route = { page: 'flows' } | { page: 'editor'; flowId: string } | { page: 'not-found' };
+export type Route =
+  | { page: 'flows' }
+  | { page: 'editor'; flowId: string }
+  | { page: 'runs'; flowId?: string }
+  | { page: 'run'; runId: string }
+  | { page: 'not-found' };
+
+/** A path segment, or null when it is not validly %-encoded. */
+function segment(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
 
 export function matchRoute(path: string): Route {
   if (path === '/' || path === '/flows' || path === '/flows/') return { page: 'flows' };
-  const m = /^\/flows\/([^/]+)\/?$/.exec(path);
-  if (m) return { page: 'editor', flowId: decodeURIComponent(m[1]!) };
+  if (path === '/runs' || path === '/runs/') return { page: 'runs' };
+  let m = /^\/flows\/([^/]+)\/?$/.exec(path);
+  if (m) {
+    const flowId = segment(m[1]!);
+    return flowId ? { page: 'editor', flowId } : { page: 'not-found' };
+  }
+  m = /^\/flows\/([^/]+)\/runs\/?$/.exec(path);
+  if (m) {
+    const flowId = segment(m[1]!);
+    return flowId ? { page: 'runs', flowId } : { page: 'not-found' };
+  }
+  m = /^\/runs\/([^/]+)\/?$/.exec(path);
+  if (m) {
+    const runId = segment(m[1]!);
+    return runId ? { page: 'run', runId } : { page: 'not-found' };
+  }
   return { page: 'not-found' };
 }

@@ -67,3 +67,41 @@ export const runs = {
   ) => request<RunList>(`${V1}/runs`, { query: filter }),
   get: (id: string) => request<RunRecord>(`${V1}/runs/${enc(id)}`),
 };
+
+// ---- Step settings panel: connections, dynamic select options, OAuth2 start ----
+// (server/src/api/connections.rs, server/src/api/pieces.rs, server/src/oauth2/flow.rs)
+
+import type { Connection, ConnectionInput, OptionsRequest, SelectOption } from './types';
+
+export const connections = {
+  list: () => request<{ connections: Connection[] }>(`${V1}/connections`).then((r) => r.connections),
+  /** Creates a connection; the server tests the values first and answers 422 when they fail. */
+  create: (input: ConnectionInput) => request<Connection>(`${V1}/connections`, { method: 'POST', body: input }),
+};
+
+/** A dynamic select's options, fetched through the step's connection. */
+export function pieceOptions(piece: string, input: OptionsRequest, signal?: AbortSignal): Promise<SelectOption[]> {
+  return request<{ options: SelectOption[] }>(`${V1}/pieces/${enc(piece)}/options`, { method: 'POST', body: input, signal }).then(
+    (r) => r.options,
+  );
+}
+
+export const oauth2 = {
+  /** The provider's consent page for a new (or reconnected) connection `name`, to open in a pop-up. */
+  start: (piece: string, name: string) =>
+    request<{ url: string }>(`${V1}/oauth2/${enc(piece)}/start`, { query: { name } }).then((r) => r.url),
+  /** The start URL itself (302 to the consent page), for opening directly in a window. */
+  startUrl: (piece: string, name: string) => `${V1}/oauth2/${enc(piece)}/start?name=${enc(name)}`,
+};
+
+// ---- Runs: retry and cancel (the runs pages) ----
+
+import type { RunActionAccepted } from './types';
+
+export const runActions = {
+  /** Queues a finished run again under the same id, from the failed step (finished steps are kept). */
+  retry: (id: string, from: 'failed' | 'start' = 'failed') =>
+    request<RunActionAccepted>(`${V1}/runs/${enc(id)}/retry`, { method: 'POST', body: { from } }),
+  /** Cancels a queued, running or paused run. */
+  cancel: (id: string) => request<RunActionAccepted>(`${V1}/runs/${enc(id)}/cancel`, { method: 'POST' }),
+};

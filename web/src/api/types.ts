@@ -217,3 +217,59 @@ export interface RunList {
   runs: RunSummary[];
   next_cursor: string | null;
 }
+
+// ---- Step settings panel: connections, dynamic options, OAuth2 (server/src/api/connections.rs,
+// pieces.rs, server/src/oauth2/) ----
+
+/** A stored connection: its values are write-only, only their field names come back. */
+export interface Connection {
+  id: string;
+  name: string;
+  piece: string;
+  /** The names of the stored value fields (never the values). */
+  fields: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+/** What `POST /api/v1/connections` takes. */
+export interface ConnectionInput {
+  name: string;
+  piece: string;
+  /** Write-only credential values by field name; absent for OAuth2 client credentials pieces. */
+  values?: Record<string, JsonValue>;
+  /** Check the values with the piece's cheap request before saving (default true with values). */
+  test?: boolean;
+}
+
+/** What `POST /api/v1/pieces/{piece}/options` takes. */
+export interface OptionsRequest {
+  action: string;
+  prop: string;
+  connection?: string;
+  props?: Record<string, JsonValue>;
+}
+
+/** A piece's OAuth2 set-up, as the catalog describes it (no secrets). */
+export interface PieceOAuth2 {
+  grant: 'authorization_code' | 'client_credentials' | string;
+  scopes: string[];
+}
+
+// Fields of the catalog (engine/src/piece/meta.rs) the first version of these types left out;
+// interface merging adds them to `Piece` and `TriggerMeta` above.
+export interface Piece {
+  oauth2?: PieceOAuth2;
+}
+export interface TriggerMeta {
+  /** The prop whose value the webhook URL carries as `?token=` (senders that sign nothing). */
+  url_token?: string;
+}
+
+// ---- Runs: retry and cancel (the runs pages) ----
+
+/** The answer to a retry (`queued`) or a cancel (`cancelled`). */
+export interface RunActionAccepted {
+  run_id: string;
+  status: RunStatus;
+}

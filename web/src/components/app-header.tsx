@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { usePath } from '../router';
 import { useSession } from '../store/session-store';
 import { Link } from './link';
 
@@ -6,11 +7,21 @@ import { Link } from './link';
 export function AppHeader({ children }: { children?: ReactNode }) {
   const user = useSession((s) => s.user);
   const signOut = useSession((s) => s.signOut);
+  const path = usePath();
+  const section = path === '/runs' || path.startsWith('/runs/') || /^\/flows\/[^/]+\/runs\/?$/.test(path) ? 'runs' : path === '/' || path.startsWith('/flows') ? 'flows' : null;
   return (
     <header className="app-header">
       <Link href="/" className="brand">
         Switchboard
       </Link>
+      <nav className="app-nav" aria-label="Main">
+        <Link href="/" aria-current={section === 'flows' ? 'page' : undefined}>
+          Flows
+        </Link>
+        <Link href="/runs" aria-current={section === 'runs' ? 'page' : undefined}>
+          Runs
+        </Link>
+      </nav>
       <div className="app-header-actions">{children}</div>
       <div className="account">
         {user && <span className="muted">{user.email}</span>}

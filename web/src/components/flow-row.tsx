@@ -38,9 +38,11 @@ export function FlowRow({
       </td>
       <td>
         {lastRun ? (
-          <StatusBadge tone={lastRun.status === 'succeeded' ? 'good' : lastRun.status === 'failed' ? 'bad' : 'neutral'}>
-            {lastRun.status}
-          </StatusBadge>
+          <Link href={`/flows/${encodeURIComponent(flow.id)}/runs`} className="last-run-link" aria-label={`Last run ${lastRun.status}: see the runs of ${flow.name}`}>
+            <StatusBadge tone={lastRun.status === 'succeeded' ? 'good' : lastRun.status === 'failed' ? 'bad' : 'neutral'}>
+              {lastRun.status}
+            </StatusBadge>
+          </Link>
         ) : (
           <span className="muted">never</span>
         )}

@@ -1,6 +1,8 @@
 import { Link } from '../components/link';
 import { setName } from '../flow/edit';
 import { useEditorStore } from '../store/editor-store';
+import { FlowRunsLink } from './publish/flow-runs-link';
+import { PublishButton } from './publish/publish-button';
 
 /** The editor's top bar: the flow's name, save state, undo/redo, save, publish, on/off. */
 export function EditorHeader() {
@@ -35,6 +37,8 @@ export function EditorHeader() {
         {state}
       </span>
       <div className="toolbar">
+        <FlowRunsLink flowId={meta?.id ?? null} dirty={dirty} />
+        <PublishButton disabled={!meta} />
         <button type="button" className="button small" onClick={undo} disabled={!canUndo} aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)">
           Undo
         </button>

@@ -1,16 +1,31 @@
 import { useState } from 'react';
+import { patchStep } from '../forms/prop-value';
 import { deleteStep, duplicateStep, renameStep } from '../flow/edit';
 import { findStep } from '../flow/model';
+import { builtinInfo } from '../flow/new-step';
+import type { PropMeta } from '../api/types';
+import type { Step, Trigger } from '../flow/types';
+import { useCatalog } from '../store/catalog-store';
 import { useEditorStore } from '../store/editor-store';
+import { ActionForm } from './settings/action-form';
+import { BehaviourSettings } from './settings/behaviour-settings';
+import { BuiltinForm } from './settings/builtin-form';
+import { TriggerForm } from './settings/trigger-form';
+
+/** Step types whose failures the behaviour settings (retry, on_error, timeout) govern. */
+const WITH_BEHAVIOUR: ReadonlySet<Step['type']> = new Set(['action', 'code', 'subflow']);
 
 /**
- * The right-hand panel for the selected node. For now a placeholder: the step's id (renamable), its
- * actions, and its JSON, read-only. The generated forms (props, connection, retry, data picker)
- * replace the JSON view in the next step of the editor issue.
+ * The right-hand panel for the selected node: its id (renamable), Duplicate/Delete, and its
+ * settings — forms generated from the piece metadata for triggers and actions (with the connection
+ * selector), the built-in steps' own forms, and the retry / on-error / timeout settings. Every
+ * change goes through the editor store's `apply`, so undo/redo covers it; typing in one field
+ * coalesces into one undo step.
  */
 export function SettingsPanel() {
   const doc = useEditorStore((s) => s.doc);
   const selection = useEditorStore((s) => s.selection);
+  const pieces = useCatalog((s) => s.pieces);
   if (!doc || !selection) {
     return (
       <aside className="side-panel" aria-label="Step settings">
@@ -19,11 +34,22 @@ export function SettingsPanel() {
     );
   }
   const isTrigger = selection === doc.trigger.id;
-  const value = isTrigger ? doc.trigger : findStep(doc, selection)?.step;
-  if (!value) return null;
+  const step = isTrigger ? undefined : findStep(doc, selection)?.step;
+  if (!isTrigger && !step) return null;
+  const pieceId = isTrigger ? doc.trigger.piece : step?.type === 'action' ? step.piece : undefined;
+  const piece = pieceId ? pieces?.find((p) => p.id === pieceId) : undefined;
+  const catalogLoading = pieceId !== undefined && pieces === null;
+  const title = isTrigger
+    ? 'Trigger'
+    : step!.type === 'action'
+      ? `${piece?.name ?? step!.piece}: ${piece?.actions.find((a) => a.name === step!.action)?.label ?? step!.action}`
+      : (builtinInfo(step!.type)?.label ?? step!.type);
+  const onPatch = (patch: Record<string, unknown>, coalesce?: string) =>
+    useEditorStore.getState().apply((d) => patchStep(d, selection, patch), coalesce ? { coalesce } : undefined);
+
   return (
-    <aside className="side-panel" aria-label="Step settings">
-      <h2>{isTrigger ? 'Trigger' : 'Step'}</h2>
+    <aside className="side-panel settings-panel" aria-label="Step settings">
+      <h2>{title}</h2>
       <RenameField key={selection} id={selection} />
       {!isTrigger && (
         <div className="toolbar">
@@ -35,12 +61,38 @@ export function SettingsPanel() {
           </button>
         </div>
       )}
-      <h3>Settings (read-only for now)</h3>
-      <pre className="json-view" tabIndex={0} aria-label="The step as JSON">
-        {JSON.stringify(value, null, 2)}
-      </pre>
+      {/* Keyed by node: the fields' drafts (text being typed) belong to one node. */}
+      <div key={selection} className="settings-body">
+        {catalogLoading ? (
+          <p className="muted" role="status">
+            Loading the apps…
+          </p>
+        ) : isTrigger ? (
+          <TriggerForm trigger={doc.trigger} piece={piece} />
+        ) : step!.type === 'action' ? (
+          <ActionForm step={step!} piece={piece} />
+        ) : (
+          <BuiltinForm step={step!} onPatch={onPatch} />
+        )}
+        {step && WITH_BEHAVIOUR.has(step.type) && <BehaviourSettings id={`behaviour-${step.id}`} step={step} onPatch={onPatch} />}
+        <details className="json-details">
+          <summary>Show as JSON</summary>
+          <pre className="json-view" tabIndex={0} aria-label="The step as JSON">
+            {JSON.stringify(isTrigger ? redactSecrets(doc.trigger, piece?.triggers.find((t) => t.name === doc.trigger.trigger)?.props) : step, null, 2)}
+          </pre>
+        </details>
+      </div>
     </aside>
   );
+}
+
+/** The trigger with its secret props masked (the JSON view is for reading, not for copying secrets). */
+function redactSecrets(trigger: Trigger, props: readonly PropMeta[] | undefined): Trigger {
+  const secret = (props ?? []).filter((p) => p.secret && trigger.props?.[p.name] !== undefined);
+  if (!secret.length) return trigger;
+  const masked = { ...trigger.props };
+  for (const p of secret) masked[p.name] = '••••••••';
+  return { ...trigger, props: masked };
 }
 
 /** The step id, renamed on Enter or when leaving the field (references follow). */
