@@ -78,6 +78,44 @@ test('a new user creates the owner account and builds and saves a first flow', a
   await page.getByRole('heading', { name: 'Flows', exact: true }).waitFor();
   await page.getByText('Not published').first().waitFor();
   await shot('flows-list');
+
+  // The trigger's settings: a generated secret fixes the flow's one problem.
+  await page.goto(`${server.url}/flows/${flowId}`);
+  await page.locator('.react-flow__node').filter({ hasText: 'AI phone call' }).click();
+  const panel = page.getByRole('complementary', { name: 'Step settings' });
+  await panel.getByRole('button', { name: 'Generate' }).first().click();
+  await shot('trigger-settings');
+  await save.click();
+  await assertEventually(async () => assert.equal(await page.getByText(/problems? to fix before publishing/).count(), 0));
+
+  // Publish, turn it on, and let "Vapi" call it with the secret.
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  const toggle = page.getByRole('switch');
+  await assertEventually(async () => assert.equal(await toggle.isDisabled(), false, 'published: the switch can be turned on'));
+  await toggle.click();
+  await assertEventually(async () => assert.equal(await toggle.getAttribute('aria-checked'), 'true'));
+  await shot('published-on');
+  const live = await (await page.request.get(`${server.url}/api/v1/flows/${flowId}`)).json();
+  assert.equal(live.enabled, true);
+  const secret = live.document.trigger.props.secret;
+  assert.match(secret, /^[A-Za-z0-9]{32}$/, 'a generated 32-character secret');
+  const catalog = await (await page.request.get(`${server.url}/api/v1/pieces`)).json();
+  const vapi = catalog.pieces.find((p) => p.id === 'call').triggers.find((t) => t.name === 'vapi');
+  const report = vapi.samples.find((x) => x.event === 'end-of-call-report').payload;
+  const hook = await page.request.post(live.webhook_urls.platform, {
+    data: report,
+    headers: { 'x-vapi-secret': secret },
+  });
+  assert.equal(hook.status(), 202, await hook.text());
+  const { run_id: runId } = await hook.json();
+
+  // The run is in the flow's history, and its page shows the steps.
+  await page.goto(`${server.url}/flows/${flowId}/runs`);
+  await page.getByRole('link', { name: /./ }).filter({ hasText: /\d/ }).first().waitFor();
+  await shot('runs');
+  await page.goto(`${server.url}/runs/${runId}`);
+  await page.getByText(/succeeded/i).first().waitFor();
+  await shot('run');
   assert.deepEqual(errors, [], 'no uncaught errors in the page');
 });
 
