@@ -43,16 +43,7 @@ pub(crate) async fn execute(
     if flow.read_steps.contains(&doc.trigger.id) {
         scope.set_step(&doc.trigger.id, &req.trigger);
     }
-    let ctx = RunCtx {
-        engine,
-        flow,
-        env,
-        req: &req,
-        secrets: Mutex::new(Vec::new()),
-        response: Mutex::new(None),
-        halt: Mutex::new(None),
-        top: Mutex::new(vec![None; flow.main.nodes.len()]),
-    };
+    let ctx = RunCtx::new(engine, flow, env, &req);
     let main = ctx.run_level(&flow.main, scope, String::new(), true);
     let timeout = doc.settings.timeout_sec.map(Duration::from_secs);
     let mut cancel = env.cancel.clone();
@@ -177,16 +168,7 @@ pub(crate) async fn execute_step(
             scope.set_step(id, output);
         }
     }
-    let ctx = RunCtx {
-        engine,
-        flow,
-        env,
-        req: &req,
-        secrets: Mutex::new(Vec::new()),
-        response: Mutex::new(None),
-        halt: Mutex::new(None),
-        top: Mutex::new(vec![None; flow.main.nodes.len()]),
-    };
+    let ctx = RunCtx::new(engine, flow, env, &req);
     let done = match ctx.start(&flow.main, i, &scope, "") {
         Started::Done(done) => *done,
         Started::Pending(fut) => fut.await.1,
@@ -352,6 +334,24 @@ enum NodeState {
 }
 
 impl<'a> RunCtx<'a> {
+    fn new(
+        engine: &'a Engine,
+        flow: &'a CompiledFlow,
+        env: &'a RunEnv,
+        req: &'a RunRequest,
+    ) -> Self {
+        Self {
+            engine,
+            flow,
+            env,
+            req,
+            secrets: Mutex::new(Vec::new()),
+            response: Mutex::new(None),
+            halt: Mutex::new(None),
+            top: Mutex::new(vec![None; flow.main.nodes.len()]),
+        }
+    }
+
     fn halted(&self) -> bool {
         self.halt.lock().map(|h| h.is_some()).unwrap_or(true)
     }
