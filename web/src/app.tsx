@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { ErrorMessage } from './components/error-message';
 import { Loading } from './components/loading';
 import { AuthPage } from './pages/auth-page';
+import { ConnectionsPage } from './pages/connections-page';
 import { EditorPage } from './pages/editor-page';
 import { FlowsPage } from './pages/flows-page';
 import { NotFoundPage } from './pages/not-found-page';
@@ -37,5 +38,6 @@ export function App() {
   if (route.page === 'editor') return <EditorPage key={route.flowId} flowId={route.flowId} />;
   if (route.page === 'runs') return <RunsPage key={route.flowId ?? ''} flowId={route.flowId} />;
   if (route.page === 'run') return <RunPage key={route.runId} runId={route.runId} />;
+  if (route.page === 'connections') return <ConnectionsPage />;
   return <NotFoundPage />;
 }

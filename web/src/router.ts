@@ -31,6 +31,7 @@ export type Route =
   | { page: 'editor'; flowId: string }
   | { page: 'runs'; flowId?: string }
   | { page: 'run'; runId: string }
+  | { page: 'connections' }
   | { page: 'not-found' };
 
 /** A path segment, or null when it is not validly %-encoded. */
@@ -45,6 +46,7 @@ function segment(raw: string): string | null {
 export function matchRoute(path: string): Route {
   if (path === '/' || path === '/flows' || path === '/flows/') return { page: 'flows' };
   if (path === '/runs' || path === '/runs/') return { page: 'runs' };
+  if (path === '/connections' || path === '/connections/') return { page: 'connections' };
   let m = /^\/flows\/([^/]+)\/?$/.exec(path);
   if (m) {
     const flowId = segment(m[1]!);

@@ -8,7 +8,14 @@ export function AppHeader({ children }: { children?: ReactNode }) {
   const user = useSession((s) => s.user);
   const signOut = useSession((s) => s.signOut);
   const path = usePath();
-  const section = path === '/runs' || path.startsWith('/runs/') || /^\/flows\/[^/]+\/runs\/?$/.test(path) ? 'runs' : path === '/' || path.startsWith('/flows') ? 'flows' : null;
+  const section =
+    path === '/runs' || path.startsWith('/runs/') || /^\/flows\/[^/]+\/runs\/?$/.test(path)
+      ? 'runs'
+      : path === '/connections' || path === '/connections/'
+        ? 'connections'
+        : path === '/' || path.startsWith('/flows')
+          ? 'flows'
+          : null;
   return (
     <header className="app-header">
       <Link href="/" className="brand">
@@ -20,6 +27,9 @@ export function AppHeader({ children }: { children?: ReactNode }) {
         </Link>
         <Link href="/runs" aria-current={section === 'runs' ? 'page' : undefined}>
           Runs
+        </Link>
+        <Link href="/connections" aria-current={section === 'connections' ? 'page' : undefined}>
+          Connections
         </Link>
       </nav>
       <div className="app-header-actions">{children}</div>

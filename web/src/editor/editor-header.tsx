@@ -1,6 +1,7 @@
 import { Link } from '../components/link';
 import { setName } from '../flow/edit';
 import { useEditorStore } from '../store/editor-store';
+import { TestFlowButton } from '../testing/test-flow-dialog';
 import { FlowRunsLink } from './publish/flow-runs-link';
 import { PublishButton } from './publish/publish-button';
 
@@ -38,6 +39,7 @@ export function EditorHeader() {
       </span>
       <div className="toolbar">
         <FlowRunsLink flowId={meta?.id ?? null} dirty={dirty} />
+        <TestFlowButton disabled={!meta || !doc} />
         <PublishButton disabled={!meta} />
         <button type="button" className="button small" onClick={undo} disabled={!canUndo} aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)">
           Undo

@@ -14,7 +14,7 @@ function LoopNodeView({ data, selected, width, height }: NodeProps<FlowNode>) {
     <div className={cls} style={{ width, height }}>
       <Handle type="target" position={Position.Top} isConnectable={false} />
       <div className="loop-header">
-        <NodeCard data={data} />
+        <NodeCard data={data} testResult />
         <button
           type="button"
           className="node-corner-button nodrag nopan"

@@ -1,8 +1,12 @@
 import type { StepNodeData } from '../flow/graph';
+import { NodeResultBadge } from '../testing/result-badge';
 import { iconFor } from './builtin-icons';
 
-/** The face of a node: icon, label, detail line, and the validation message when invalid. */
-export function NodeCard({ data }: { data: StepNodeData }) {
+/**
+ * The face of a node: icon, label, detail line, and the validation message when invalid; in the
+ * editor (`testResult`) also the node's result from the latest test.
+ */
+export function NodeCard({ data, testResult = false }: { data: StepNodeData; testResult?: boolean }) {
   return (
     <div className="node-card">
       <img className="node-icon" src={iconFor(data.kind, data.icon)} alt="" width={28} height={28} draggable={false} />
@@ -15,6 +19,7 @@ export function NodeCard({ data }: { data: StepNodeData }) {
           {data.detail || <span className="node-id">{data.stepId}</span>}
         </div>
       </div>
+      {testResult && <NodeResultBadge nodeId={data.stepId} />}
       {data.problem && (
         <span className="node-problem" role="img" aria-label={`Problem: ${data.problem}`} title={data.problem}>
           !

@@ -7,6 +7,7 @@ import type { PropMeta } from '../api/types';
 import type { Step, Trigger } from '../flow/types';
 import { useCatalog } from '../store/catalog-store';
 import { useEditorStore } from '../store/editor-store';
+import { StepTestPanel } from '../testing/step-test-panel';
 import { ActionForm } from './settings/action-form';
 import { BehaviourSettings } from './settings/behaviour-settings';
 import { BuiltinForm } from './settings/builtin-form';
@@ -75,6 +76,7 @@ export function SettingsPanel() {
           <BuiltinForm step={step!} onPatch={onPatch} />
         )}
         {step && WITH_BEHAVIOUR.has(step.type) && <BehaviourSettings id={`behaviour-${step.id}`} step={step} onPatch={onPatch} />}
+        <StepTestPanel nodeId={selection} />
         <details className="json-details">
           <summary>Show as JSON</summary>
           <pre className="json-view" tabIndex={0} aria-label="The step as JSON">

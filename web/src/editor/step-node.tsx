@@ -11,7 +11,7 @@ function StepNodeView({ data, selected }: NodeProps<FlowNode>) {
   return (
     <div className={cls}>
       <Handle type="target" position={Position.Top} isConnectable={false} />
-      <NodeCard data={data} />
+      <NodeCard data={data} testResult />
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
       <AddButtons nodeId={data.stepId} label={data.label} showPlain={!data.hasChildren} branches={data.kind === 'router' ? data.openBranches : undefined} />
     </div>

@@ -12,7 +12,7 @@ function TriggerNodeView({ data, selected }: NodeProps<FlowNode>) {
   const cls = ['flow-node', 'trigger', selected ? 'selected' : '', data.problem ? 'invalid' : ''].join(' ');
   return (
     <div className={cls}>
-      <NodeCard data={data} />
+      <NodeCard data={data} testResult />
       <button type="button" className="node-corner-button nodrag nopan" onClick={() => openPicker({ kind: 'trigger' })} aria-label="Change the trigger">
         Change
       </button>

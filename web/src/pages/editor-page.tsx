@@ -15,6 +15,7 @@ import { SettingsPanel } from '../editor/settings-panel';
 import { useEditorShortcuts } from '../editor/use-editor-shortcuts';
 import { useCatalog } from '../store/catalog-store';
 import { useEditorStore, type PickerTarget } from '../store/editor-store';
+import { useSamples } from '../store/samples-store';
 
 /** The flow editor: header, canvas, problems and the settings panel for the selection. */
 export function EditorPage({ flowId }: { flowId: string }) {
@@ -30,6 +31,8 @@ export function EditorPage({ flowId }: { flowId: string }) {
   useEffect(() => {
     void load(flowId);
     void useCatalog.getState().load();
+    // The flow's sample data (its last test) for the data picker and the test results.
+    void useSamples.getState().load(flowId);
     return () => useEditorStore.getState().reset();
   }, [flowId, load]);
 

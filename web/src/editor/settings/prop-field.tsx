@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { displayText, isTemplate, isTextKind, optionIndex, type FieldModel } from '../../forms/prop-form';
 import { isSimpleList } from '../../forms/prop-value';
 import type { JsonMap, JsonValue } from '../../flow/types';
+import { ExpressionInput } from '../../expressions/expression-input';
 import { DynamicSelectInput } from './dynamic-select-input';
 import { describedBy, FieldShell } from './field-shell';
 import { JsonEditor } from './json-editor';
@@ -63,15 +64,15 @@ export function PropField({ id, field, context, onChange }: { id: string; field:
       as={group ? 'fieldset' : 'div'}
     >
       {reference ? (
-        <input
+        <ExpressionInput
           id={id}
           className="code-input"
           value={displayText(field.value)}
           placeholder="{{ trigger.body.… }}"
-          spellCheck={false}
-          aria-required={field.required || undefined}
-          aria-describedby={describedBy(id, field.help, null)}
-          onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
+          fieldLabel={field.label}
+          required={field.required}
+          describedBy={describedBy(id, field.help, null)}
+          onChange={(v) => onChange(v === '' ? undefined : v)}
         />
       ) : checkbox ? (
         <CheckboxInput id={id} field={field} onChange={onChange} />
@@ -106,6 +107,10 @@ function Input({ id, field, context, onChange }: { id: string; field: FieldModel
     'aria-describedby': describedBy(id, field.help, null),
   };
   const text = (v: string) => onChange(v === '' ? undefined : v);
+  // Text kinds take {{ }} references: the data picker, autocomplete and the live preview.
+  const templateInput = (placeholder: string | undefined, multiline?: boolean) => (
+    <ExpressionInput id={id} value={displayText(field.value)} placeholder={placeholder} multiline={multiline} fieldLabel={field.label} required={field.required} describedBy={common['aria-describedby']} onChange={text} />
+  );
   if (field.secret && (field.control === 'text' || field.control === 'textarea')) {
     return (
       <SecretInput
@@ -122,19 +127,11 @@ function Input({ id, field, context, onChange }: { id: string; field: FieldModel
   switch (field.control) {
     case 'text':
     case 'file':
-      return <input {...common} value={displayText(field.value)} placeholder={field.placeholder} onChange={(e) => text(e.target.value)} />;
+      return templateInput(field.placeholder);
     case 'date_time':
-      return (
-        <input
-          {...common}
-          value={displayText(field.value)}
-          placeholder={field.placeholder ?? 'e.g. 2026-05-01T09:00:00Z or {{ … }}'}
-          spellCheck={false}
-          onChange={(e) => text(e.target.value)}
-        />
-      );
+      return templateInput(field.placeholder ?? 'e.g. 2026-05-01T09:00:00Z or {{ … }}');
     case 'textarea':
-      return <textarea {...common} rows={4} value={displayText(field.value)} placeholder={field.placeholder} onChange={(e) => text(e.target.value)} />;
+      return templateInput(field.placeholder, true);
     case 'number':
       return <NumberInput id={id} value={field.value} onChange={onChange} placeholder={field.placeholder} help={field.help} required={field.required} />;
     case 'select': {
@@ -162,7 +159,7 @@ function Input({ id, field, context, onChange }: { id: string; field: FieldModel
     }
     case 'dynamic_select':
       if (!context.action || !field.optionsFrom) {
-        return <input {...common} value={displayText(field.value)} placeholder={field.placeholder} onChange={(e) => text(e.target.value)} />;
+        return templateInput(field.placeholder);
       }
       return (
         <DynamicSelectInput

@@ -1,3 +1,4 @@
+import { ExpressionInput } from '../../expressions/expression-input';
 import { describedBy, FieldShell } from './field-shell';
 
 /** A text field of a built-in step (a duration, a message, a script): '' clears it. */
@@ -22,22 +23,22 @@ export function TextSetting({
   multiline?: boolean | number;
   code?: boolean;
 }) {
-  const common = {
-    id,
-    value: value ?? '',
-    placeholder,
-    className: code ? 'code-input' : undefined,
-    spellCheck: code ? false : undefined,
-    'aria-required': required || undefined,
-    'aria-describedby': describedBy(id, help, null),
-  };
+  // Every text setting takes {{ }} references (a code step's script takes bare ones).
+  const script = id.endsWith('-script');
   return (
     <FieldShell id={id} label={label} required={required} help={help}>
-      {multiline ? (
-        <textarea {...common} rows={typeof multiline === 'number' ? multiline : 4} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} />
-      ) : (
-        <input {...common} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} />
-      )}
+      <ExpressionInput
+        id={id}
+        value={value ?? ''}
+        onChange={(v) => onChange(v === '' ? undefined : v)}
+        mode={script ? 'script' : 'template'}
+        multiline={multiline}
+        placeholder={placeholder}
+        className={code ? 'code-input' : undefined}
+        fieldLabel={label}
+        required={required}
+        describedBy={describedBy(id, help, null)}
+      />
     </FieldShell>
   );
 }
