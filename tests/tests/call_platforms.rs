@@ -380,7 +380,7 @@ async fn vapi_messages_are_verified_normalised_and_deduplicated() {
         ],
         "summary": "Caller booked a cleaning for Wednesday 2:30pm.",
         "recording_url": "https://storage.vapi.ai/9c1f6c2e-3b7a-4f0e-9a55-0d2f6f4c1e11-mono.wav",
-        "extracted": { "intent": "book_appointment", "date": "2026-05-06", "time": "14:30" },
+        "extracted": { "intent": "book_appointment", "date": "2026-05-06", "time": "14:30", "email": "ada@example.com" },
         "sentiment": null,
         "successful": true,
         "cost": 0.21

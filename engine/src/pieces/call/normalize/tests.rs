@@ -90,7 +90,7 @@ fn vapi_end_of_call_report() {
     );
     assert_eq!(
         c["extracted"],
-        json!({"intent": "book_appointment", "date": "2026-05-06", "time": "14:30"})
+        json!({"intent": "book_appointment", "date": "2026-05-06", "time": "14:30", "email": "ada@example.com"})
     );
     assert_eq!(c["sentiment"], Value::Null);
     assert_eq!(c["successful"], true);
