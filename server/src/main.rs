@@ -17,6 +17,7 @@ mod secrets;
 mod serve;
 mod store;
 mod telemetry;
+mod templates;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

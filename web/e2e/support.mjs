@@ -14,11 +14,14 @@ export const artifacts = resolve(process.env.E2E_ARTIFACTS ?? join(here, 'artifa
 const binary = resolve(process.env.SWITCHBOARD_BIN ?? join(here, '..', '..', 'target', 'debug', 'switchboard'));
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-/** Starts `switchboard serve` on a free port and a fresh data dir; resolves once it listens. */
-export async function startServer(tag) {
+/**
+ * Starts `switchboard serve` on a free port and a fresh data dir; resolves once it listens. `env`
+ * adds environment variables (e.g. `SWITCHBOARD_BASE_URL_<PIECE>` pointing a piece at a mock).
+ */
+export async function startServer(tag, env = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), `switchboard-e2e-${tag}-`));
   const child = spawn(binary, ['serve', '--bind', '127.0.0.1', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, SWITCHBOARD_LOG: 'warn' },
+    env: { ...process.env, SWITCHBOARD_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise((ok, fail) => {

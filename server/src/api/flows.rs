@@ -24,7 +24,7 @@ pub struct FolderParam {
 
 /// Parses a flow document from the body: structure errors (syntax, unknown fields, wrong types) are
 /// a 422 with the JSON path and line/column; the graph and pieces are checked separately.
-fn parse_document(body: &[u8]) -> Result<(Flow, Value), ApiError> {
+pub(super) fn parse_document(body: &[u8]) -> Result<(Flow, Value), ApiError> {
     let text = std::str::from_utf8(body)
         .map_err(|_| ApiError::bad_request("malformed_json", "the body is not UTF-8"))?;
     let flow = switchboard_engine::parse_flow(text).map_err(|e| {
@@ -41,7 +41,7 @@ fn parse_document(body: &[u8]) -> Result<(Flow, Value), ApiError> {
 
 /// Every problem with a flow: the engine's validation plus what only the server checks (schedule
 /// triggers: cron syntax, time zone, interval).
-fn problems(state: &AppState, flow: &Flow) -> Vec<Problem> {
+pub(super) fn problems(state: &AppState, flow: &Flow) -> Vec<Problem> {
     let mut problems = state.runtime.engine().validate(flow);
     if flow.trigger.piece == "schedule"
         && let Err(e) = ScheduleSpec::from_trigger(&flow.trigger.trigger, &flow.trigger.props)
@@ -84,7 +84,7 @@ fn sender_setup(state: &AppState, draft: &Value, base: &str, id: &str) -> (Strin
     (url, meta.setup.clone())
 }
 
-fn view(state: &AppState, row: &FlowRow, problems: Option<Vec<Problem>>) -> Value {
+pub(super) fn view(state: &AppState, row: &FlowRow, problems: Option<Vec<Problem>>) -> Value {
     let base = state.settings.public_url.trim_end_matches('/');
     let mut v = json!({
         "id": row.id,
@@ -189,7 +189,7 @@ pub async fn validate(
 }
 
 /// Short, URL-safe, unguessable flow ids (webhook URLs are public).
-fn new_flow_id() -> String {
+pub(super) fn new_flow_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 

@@ -11,6 +11,7 @@ pub mod pieces;
 pub mod rejections;
 pub mod runs;
 pub mod subscriptions;
+pub mod templates;
 
 use axum::Router;
 use axum::routing::{delete, get, post};
@@ -46,6 +47,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/flows/{id}/export", get(flows::export))
         .route("/flows/{id}/samples", get(flows::samples))
         .route("/flows/validate", post(flows::validate))
+        .route("/templates", get(templates::list))
+        .route("/templates/{id}", get(templates::get))
+        .route("/templates/{id}/use", post(templates::use_template))
         .route("/flows/{id}/rejections", get(rejections::list))
         .route("/flows/{id}/test", post(flow_test::test))
         .route("/flows/{id}/steps/{step}/test", post(flow_test::test_step))

@@ -69,6 +69,9 @@ const FLOW_DEFS_PREFIX: &str = "FlowDocument";
         super::flows::export,
         super::flows::samples,
         super::flows::validate,
+        super::templates::list,
+        super::templates::get,
+        super::templates::use_template,
         super::rejections::list,
         super::flow_test::test,
         super::flow_test::test_step,
@@ -106,6 +109,7 @@ const FLOW_DEFS_PREFIX: &str = "FlowDocument";
         (name = "runs", description = "Run records, retries and cancellation."),
         (name = "connections", description = "Piece credentials. Their values are write-only: responses only name the fields."),
         (name = "pieces", description = "The catalog of pieces, their actions and triggers."),
+        (name = "templates", description = "Ready-made flows per customer segment, and making a draft from one."),
         (name = "subscriptions", description = "REST hook subscriptions: Zapier, Make and n8n \
             subscribe a URL to an event that flows emit with `switchboard_events.emit`."),
         (name = "webhooks", description = "Public webhook URLs that start and resume runs. They are \
@@ -337,6 +341,50 @@ pub mod schemas {
     pub struct Problems {
         /// Every problem; empty when the document can be published.
         pub problems: Vec<Problem>,
+    }
+
+    /// The templates gallery.
+    #[derive(ToSchema)]
+    pub struct TemplateList {
+        /// The templates (without their flows).
+        pub templates: Vec<TemplateSummary>,
+        /// Every segment a template may name.
+        pub segments: Vec<String>,
+    }
+
+    /// A template in the gallery.
+    #[derive(ToSchema)]
+    pub struct TemplateSummary {
+        /// Its id (for `GET /api/v1/templates/{id}` and `…/use`).
+        pub id: String,
+        /// Its name.
+        pub name: String,
+        /// What it does, for whom.
+        pub description: String,
+        /// Its customer segments.
+        pub segments: Vec<String>,
+        /// Search words.
+        pub tags: Vec<String>,
+        /// The pieces its flow uses.
+        pub pieces: Vec<String>,
+        /// The connections it asks for.
+        pub connections: Vec<crate::templates::NeededConnection>,
+    }
+
+    /// A template with its flow.
+    #[derive(ToSchema)]
+    pub struct TemplateDetail {
+        /// The gallery's fields.
+        #[serde(flatten)]
+        pub summary: TemplateSummary,
+        /// The flow document.
+        pub flow: FlowDocument,
+        /// The trigger sample event it is tested with, if a call trigger.
+        #[schema(required = true)]
+        pub sample: Option<String>,
+        /// Or the trigger value it is tested with.
+        #[schema(required = true, value_type = Option<Object>)]
+        pub sample_trigger: Option<Value>,
     }
 
     // ---- health ----

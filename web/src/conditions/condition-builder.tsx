@@ -85,9 +85,11 @@ export function ConditionBuilder({
   const preview = text.trim() ? evalExpression(text, ctx.scope) : null;
 
   return (
-    <fieldset className="form-field condition-builder" aria-describedby={`${id}-notice`}>
+    // The legend sits beside the mode switch, so it is not the fieldset's first child: name the
+    // group explicitly.
+    <fieldset className="form-field condition-builder" aria-labelledby={`${id}-legend`} aria-describedby={`${id}-notice`}>
       <div className="field-head">
-        <legend className="field-label">
+        <legend className="field-label" id={`${id}-legend`}>
           {label}
           {required && (
             <>

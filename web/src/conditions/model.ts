@@ -247,7 +247,8 @@ export const HAND_WRITTEN = 'This condition was written by hand; edit it as an e
 
 /** Reads an expression back into rows when it has the builder's shape. */
 export function fromExpression(expression: string): ParseOutcome {
-  if (expression.trim() === '') return { ok: true, model: emptyModel() };
+  // A new filter starts as `true` (everything passes): that is an empty builder, not hand-written.
+  if (expression.trim() === '' || expression.trim() === 'true') return { ok: true, model: emptyModel() };
   let node: Node;
   try {
     node = parse(expression);

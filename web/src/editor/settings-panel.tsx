@@ -51,7 +51,7 @@ export function SettingsPanel() {
   return (
     <aside className="side-panel settings-panel" aria-label="Step settings">
       <h2>{title}</h2>
-      <RenameField key={selection} id={selection} />
+      <RenameField key={`rename-${selection}`} id={selection} />
       {!isTrigger && (
         <div className="toolbar">
           <button type="button" className="button small" onClick={() => useEditorStore.getState().apply((d) => duplicateStep(d, selection).doc)}>
@@ -63,7 +63,7 @@ export function SettingsPanel() {
         </div>
       )}
       {/* Keyed by node: the fields' drafts (text being typed) belong to one node. */}
-      <div key={selection} className="settings-body">
+      <div key={`body-${selection}`} className="settings-body">
         {catalogLoading ? (
           <p className="muted" role="status">
             Loading the apps…

@@ -46,7 +46,9 @@ export function FieldShell({
   );
   const head =
     as === 'fieldset' ? (
-      <legend className="field-label">{labelText}</legend>
+      <legend className="field-label" id={`${id}-legend`}>
+        {labelText}
+      </legend>
     ) : (
       <label className="field-label" htmlFor={id} id={`${id}-label`}>
         {labelText}
@@ -70,7 +72,13 @@ export function FieldShell({
     </>
   );
   return as === 'fieldset' ? (
-    <fieldset className="form-field" aria-describedby={describedBy(id, help, error)} aria-invalid={error ? true : undefined}>
+    // The legend sits in the field head (not first in the fieldset): name the group explicitly.
+    <fieldset
+      className="form-field"
+      aria-labelledby={`${id}-legend`}
+      aria-describedby={describedBy(id, help, error)}
+      aria-invalid={error ? true : undefined}
+    >
       {body}
     </fieldset>
   ) : (
