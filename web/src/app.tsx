@@ -8,6 +8,7 @@ import { FlowsPage } from './pages/flows-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { RunPage } from './pages/run-page';
 import { RunsPage } from './pages/runs-page';
+import { TemplatesPage } from './pages/templates-page';
 import { matchRoute, usePath } from './router';
 import { useSession } from './store/session-store';
 
@@ -39,5 +40,6 @@ export function App() {
   if (route.page === 'runs') return <RunsPage key={route.flowId ?? ''} flowId={route.flowId} />;
   if (route.page === 'run') return <RunPage key={route.runId} runId={route.runId} />;
   if (route.page === 'connections') return <ConnectionsPage />;
+  if (route.page === 'templates') return <TemplatesPage />;
   return <NotFoundPage />;
 }

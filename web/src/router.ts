@@ -32,6 +32,7 @@ export type Route =
   | { page: 'runs'; flowId?: string }
   | { page: 'run'; runId: string }
   | { page: 'connections' }
+  | { page: 'templates' }
   | { page: 'not-found' };
 
 /** A path segment, or null when it is not validly %-encoded. */
@@ -47,6 +48,7 @@ export function matchRoute(path: string): Route {
   if (path === '/' || path === '/flows' || path === '/flows/') return { page: 'flows' };
   if (path === '/runs' || path === '/runs/') return { page: 'runs' };
   if (path === '/connections' || path === '/connections/') return { page: 'connections' };
+  if (path === '/templates' || path === '/templates/') return { page: 'templates' };
   let m = /^\/flows\/([^/]+)\/?$/.exec(path);
   if (m) {
     const flowId = segment(m[1]!);

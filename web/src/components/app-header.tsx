@@ -13,9 +13,11 @@ export function AppHeader({ children }: { children?: ReactNode }) {
       ? 'runs'
       : path === '/connections' || path === '/connections/'
         ? 'connections'
-        : path === '/' || path.startsWith('/flows')
-          ? 'flows'
-          : null;
+        : path === '/templates' || path === '/templates/'
+          ? 'templates'
+          : path === '/' || path.startsWith('/flows')
+            ? 'flows'
+            : null;
   return (
     <header className="app-header">
       <Link href="/" className="brand">
@@ -27,6 +29,9 @@ export function AppHeader({ children }: { children?: ReactNode }) {
         </Link>
         <Link href="/runs" aria-current={section === 'runs' ? 'page' : undefined}>
           Runs
+        </Link>
+        <Link href="/templates" aria-current={section === 'templates' ? 'page' : undefined}>
+          Templates
         </Link>
         <Link href="/connections" aria-current={section === 'connections' ? 'page' : undefined}>
           Connections

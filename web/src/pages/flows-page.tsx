@@ -117,6 +117,9 @@ export function FlowsPage() {
               Import a file
             </button>
             <input ref={fileInput} type="file" accept="application/json,.json" hidden onChange={importFile} aria-label="Flow file to import" />
+            <button type="button" className="button" onClick={() => navigate('/templates')}>
+              Start from a template
+            </button>
             <button type="button" className="button primary" onClick={() => void create()} disabled={busy}>
               New flow
             </button>
@@ -158,9 +161,15 @@ export function FlowsPage() {
               <>
                 <h2>No flows yet</h2>
                 <p>A flow starts with a trigger (for example, “a call ended”) and runs the steps you add after it.</p>
-                <button type="button" className="button primary" onClick={() => void create()} disabled={busy}>
-                  Create your first flow
-                </button>
+                <div className="empty-actions">
+                  <button type="button" className="button primary" onClick={() => void create()} disabled={busy}>
+                    Create your first flow
+                  </button>
+                  <button type="button" className="button" onClick={() => navigate('/templates')}>
+                    Start from a template
+                  </button>
+                </div>
+                <p className="muted">Templates are ready-made flows for sales, recruiting, lead generation and more.</p>
               </>
             )}
           </div>
