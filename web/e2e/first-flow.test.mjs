@@ -79,6 +79,17 @@ test('a new user creates the owner account and builds and saves a first flow', a
   await page.getByText('Not published').first().waitFor();
   await shot('flows-list');
 
+  // Into a folder, and found by the folder filter.
+  await page.getByRole('button', { name: /^Move .* to a folder$/ }).click();
+  await page.getByRole('dialog').getByLabel('Folder', { exact: true }).fill('Sales');
+  await page.getByRole('dialog').getByRole('button', { name: 'Move' }).click();
+  await page.getByText(/moved to Sales/).waitFor();
+  await page.getByRole('main').getByRole('combobox', { name: /^Folder/ }).selectOption('Sales');
+  await page.getByRole('button', { name: /^Move .* to a folder$/ }).waitFor();
+  await shot('in-a-folder');
+  const listed = await (await page.request.get(`${server.url}/api/v1/flows?folder=Sales`)).json();
+  assert.deepEqual(listed.flows.map((f) => f.id), [flowId]);
+
   // The trigger's settings: a generated secret fixes the flow's one problem.
   await page.goto(`${server.url}/flows/${flowId}`);
   await page.locator('.react-flow__node').filter({ hasText: 'AI phone call' }).click();

@@ -10,6 +10,7 @@ export function FlowRow({
   lastRun,
   busy,
   onDuplicate,
+  onMove,
   onExport,
   onDelete,
 }: {
@@ -17,6 +18,7 @@ export function FlowRow({
   lastRun?: LastRun;
   busy: boolean;
   onDuplicate: () => void;
+  onMove: () => void;
   onExport: () => void;
   onDelete: () => void;
 }) {
@@ -53,6 +55,9 @@ export function FlowRow({
       <td className="row-actions">
         <button type="button" className="button small ghost" onClick={onDuplicate} disabled={busy} aria-label={`Duplicate ${flow.name}`}>
           Duplicate
+        </button>
+        <button type="button" className="button small ghost" onClick={onMove} disabled={busy} aria-label={`Move ${flow.name} to a folder`}>
+          Move
         </button>
         <button type="button" className="button small ghost" onClick={onExport} disabled={busy} aria-label={`Export ${flow.name}`}>
           Export

@@ -6,6 +6,7 @@ import { AppHeader } from '../components/app-header';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorMessage } from '../components/error-message';
 import { FlowRow } from '../components/flow-row';
+import { MoveFolderDialog } from '../components/move-folder-dialog';
 import { Loading } from '../components/loading';
 import { blankFlow } from '../flow/new-step';
 import { navigate } from '../router';
@@ -18,6 +19,7 @@ export function FlowsPage() {
   const [search, setSearch] = useState('');
   const [folder, setFolder] = useState('');
   const [confirmDelete, setConfirmDelete] = useState<FlowSummary | null>(null);
+  const [moving, setMoving] = useState<FlowSummary | null>(null);
   const [busy, setBusy] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -73,6 +75,16 @@ export function FlowsPage() {
       const doc = await api.flows.exportDocument(f.id);
       const copy = await api.flows.importDocument({ ...doc, name: `${doc.name} (copy)` }, f.folder ?? undefined);
       setNotice(`“${copy.name}” created.`);
+      await load(search.trim());
+    });
+
+  const moveTo = (f: FlowSummary, target: string) =>
+    run(async () => {
+      setMoving(null);
+      // The API moves a flow with its draft: the draft is sent back unchanged.
+      const { document } = await api.flows.get(f.id);
+      await api.flows.update(f.id, document, target);
+      setNotice(target ? `“${f.name}” moved to ${target}.` : `“${f.name}” is in no folder now.`);
       await load(search.trim());
     });
 
@@ -195,6 +207,7 @@ export function FlowsPage() {
                   lastRun={f.last_run ?? undefined}
                   busy={busy}
                   onDuplicate={() => void duplicate(f)}
+                  onMove={() => setMoving(f)}
                   onExport={() => void exportFlow(f)}
                   onDelete={() => setConfirmDelete(f)}
                 />
@@ -203,6 +216,15 @@ export function FlowsPage() {
           </table>
         )}
 
+        {moving && (
+          <MoveFolderDialog
+            flowName={moving.name}
+            current={moving.folder}
+            folders={folders}
+            onMove={(target) => void moveTo(moving, target)}
+            onCancel={() => setMoving(null)}
+          />
+        )}
         {confirmDelete && (
           <ConfirmDialog
             title={`Delete “${confirmDelete.name}”?`}
