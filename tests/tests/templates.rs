@@ -10,6 +10,8 @@ use switchboard_tests::{Server, TempDir, http_client};
 use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+const TWILIO_SID: &str = "AC00000000000000000000000000000042";
+
 struct Setup {
     server: Server,
     client: reqwest::Client,
@@ -32,21 +34,37 @@ async fn setup(tag: &str) -> Setup {
         )
         .mount(&vendors)
         .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/twilio/Accounts/{TWILIO_SID}.json")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "sid": TWILIO_SID })))
+        .mount(&vendors)
+        .await;
     let dir = TempDir::new(tag);
-    let hubspot = format!("{}/hubspot", vendors.uri());
-    let slack = format!("{}/slack", vendors.uri());
+    let base = |piece: &str| format!("{}/{piece}", vendors.uri());
+    let (hubspot, slack, twilio) = (base("hubspot"), base("slack"), base("twilio"));
     let server = Server::start(
         dir.path(),
         &[],
-        &[("SWITCHBOARD_BASE_URL_HUBSPOT", &hubspot), ("SWITCHBOARD_BASE_URL_SLACK", &slack)],
+        &[
+            ("SWITCHBOARD_BASE_URL_HUBSPOT", &hubspot),
+            ("SWITCHBOARD_BASE_URL_SLACK", &slack),
+            ("SWITCHBOARD_BASE_URL_TWILIO", &twilio),
+        ],
     );
     let client = http_client();
-    for (name, piece, token) in
-        [("acme-hubspot", "hubspot", "pat-test-1"), ("acme-slack", "slack", "xoxb-test-1")]
-    {
+    let connections = [
+        ("acme-hubspot", "hubspot", json!({ "token": "pat-test-1" })),
+        ("acme-slack", "slack", json!({ "token": "xoxb-test-1" })),
+        (
+            "acme-twilio",
+            "twilio",
+            json!({ "account_sid": TWILIO_SID, "auth_token": "twilio-token-1" }),
+        ),
+    ];
+    for (name, piece, values) in connections {
         let r = client
             .post(server.at("/api/v1/connections"))
-            .json(&json!({ "name": name, "piece": piece, "values": { "token": token } }))
+            .json(&json!({ "name": name, "piece": piece, "values": values }))
             .send()
             .await
             .unwrap();
@@ -268,4 +286,28 @@ async fn the_mid_call_lookup_template_answers_the_agent_from_hubspot() {
     let filter = &search["filterGroups"][0]["filters"][0];
     assert_eq!(filter["propertyName"], "phone", "{search}");
     assert!(filter["value"].as_str().unwrap().starts_with('+'), "{search}");
+}
+
+#[tokio::test]
+async fn the_hot_lead_template_texts_the_caller_a_booking_link() {
+    let s = setup("templates-sms").await;
+    let messages = format!("/twilio/Accounts/{TWILIO_SID}/Messages.json");
+    Mock::given(method("POST"))
+        .and(path(messages.as_str()))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({ "sid": "SM1", "status": "queued" })),
+        )
+        .mount(&s.vendors)
+        .await;
+    let (record, _) =
+        s.use_and_test("sales-hot-lead-sms", json!({ "twilio": "acme-twilio" })).await;
+    assert_eq!(record["status"], "succeeded", "{record}");
+    let sent = s.requests_to(&messages).await;
+    assert_eq!(sent.len(), 1);
+    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&sent[0].body).unwrap();
+    let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    assert!(field("To").unwrap().starts_with('+'), "{form:?}");
+    assert_eq!(field("From"), Some("+14155550100"));
+    assert!(field("Body").unwrap().contains("https://calendly.com/"), "{form:?}");
+    assert!(sent[0].headers["authorization"].to_str().unwrap().starts_with("Basic "));
 }
