@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { errorMessage } from '../api/client';
 import type { Connection, Piece } from '../api/types';
-import { describedBy, FieldShell } from '../editor/settings/field-shell';
+import { AuthFieldInputs, initialAuthInput, type AuthInput } from '../editor/settings/auth-field-inputs';
 import { authValues } from '../forms/connections';
 import { updateConnection } from './connections-api';
 
@@ -23,11 +23,7 @@ export function ReconnectFieldsForm({
 }) {
   const fields = piece.auth_fields ?? [];
   const idPrefix = `reconnect-${connection.id}`;
-  const [input, setInput] = useState<Record<string, string | boolean>>(() => {
-    const init: Record<string, string | boolean> = {};
-    for (const f of fields) if (f.default !== undefined && !f.secret) init[f.name] = typeof f.default === 'boolean' ? f.default : String(f.default);
-    return init;
-  });
+  const [input, setInput] = useState<AuthInput>(() => initialAuthInput(fields));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -63,44 +59,7 @@ export function ReconnectFieldsForm({
         Enter the {piece.name} credentials again. They replace the stored ones once {piece.name} accepts them.
         {piece.auth_help ? ` ${piece.auth_help}` : ''}
       </p>
-      {fields.map((f) => {
-        const id = `${idPrefix}-${f.name}`;
-        const err = errors[f.name];
-        const common = {
-          id,
-          'aria-required': f.required || undefined,
-          'aria-invalid': err ? true : undefined,
-          'aria-describedby': describedBy(id, f.help, err),
-          disabled: busy,
-        };
-        const v = input[f.name];
-        const set = (value: string | boolean) => setInput({ ...input, [f.name]: value });
-        return (
-          <FieldShell key={f.name} id={id} label={f.label || f.name} required={f.required} help={f.help} error={err}>
-            {f.kind === 'boolean' ? (
-              <input {...common} type="checkbox" checked={v === true} onChange={(e) => set(e.target.checked)} />
-            ) : f.kind === 'select' && f.options?.length ? (
-              <select {...common} value={typeof v === 'string' ? v : ''} onChange={(e) => set(e.target.value)}>
-                <option value="">— Choose —</option>
-                {f.options.map((o, i) => (
-                  <option key={i} value={String(o.value)}>
-                    {o.label}
-                  </option>
-                ))}
-              </select>
-            ) : (
-              <input
-                {...common}
-                type={f.secret ? 'password' : 'text'}
-                autoComplete={f.secret ? 'new-password' : 'off'}
-                spellCheck={false}
-                value={typeof v === 'string' ? v : ''}
-                onChange={(e) => set(e.target.value)}
-              />
-            )}
-          </FieldShell>
-        );
-      })}
+      <AuthFieldInputs fields={fields} idPrefix={idPrefix} input={input} onChange={setInput} errors={errors} disabled={busy} />
       {error && (
         <div className="message message-error" role="alert">
           <span>{error}</span>

@@ -3,6 +3,7 @@ import * as api from '../../api/api';
 import { errorMessage } from '../../api/client';
 import type { Connection, Piece } from '../../api/types';
 import { authValues } from '../../forms/connections';
+import { AuthFieldInputs, initialAuthInput, type AuthInput } from './auth-field-inputs';
 import { describedBy, FieldShell } from './field-shell';
 
 /**
@@ -25,11 +26,7 @@ export function AuthFieldsForm({
 }) {
   const fields = piece.auth_fields ?? [];
   const [name, setName] = useState(initialName);
-  const [input, setInput] = useState<Record<string, string | boolean>>(() => {
-    const init: Record<string, string | boolean> = {};
-    for (const f of fields) if (f.default !== undefined && !f.secret) init[f.name] = typeof f.default === 'boolean' ? f.default : String(f.default);
-    return init;
-  });
+  const [input, setInput] = useState<AuthInput>(() => initialAuthInput(fields));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -70,47 +67,7 @@ export function AuthFieldsForm({
       <FieldShell id={nameId} label="Connection name" required help={nameHelp} error={errors.__name}>
         <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} aria-required aria-invalid={errors.__name ? true : undefined} aria-describedby={describedBy(nameId, nameHelp, errors.__name)} />
       </FieldShell>
-      {fields.map((f) => {
-        const id = `${idPrefix}-${f.name}`;
-        const err = errors[f.name];
-        const common = {
-          id,
-          'aria-required': f.required || undefined,
-          'aria-invalid': err ? true : undefined,
-          'aria-describedby': describedBy(id, f.help, err),
-        };
-        const v = input[f.name];
-        const set = (value: string | boolean) => setInput({ ...input, [f.name]: value });
-        return (
-          <FieldShell key={f.name} id={id} label={f.label || f.name} required={f.required} help={f.help} error={err}>
-            {f.kind === 'boolean' ? (
-              <input {...common} type="checkbox" checked={v === true} onChange={(e) => set(e.target.checked)} />
-            ) : f.kind === 'select' && f.options?.length ? (
-              <select {...common} value={typeof v === 'string' ? v : ''} onChange={(e) => set(e.target.value)}>
-                <option value="">— Choose —</option>
-                {f.options.map((o, i) => (
-                  <option key={i} value={String(o.value)}>
-                    {o.label}
-                  </option>
-                ))}
-              </select>
-            ) : f.kind === 'long_text' && !f.secret ? (
-              <textarea {...common} rows={3} value={typeof v === 'string' ? v : ''} onChange={(e) => set(e.target.value)} />
-            ) : (
-              <input
-                {...common}
-                type={f.secret ? 'password' : 'text'}
-                inputMode={f.kind === 'number' ? 'numeric' : undefined}
-                autoComplete={f.secret ? 'new-password' : 'off'}
-                spellCheck={false}
-                value={typeof v === 'string' ? v : ''}
-                placeholder={f.example !== undefined && !f.secret ? `e.g. ${String(f.example)}` : undefined}
-                onChange={(e) => set(e.target.value)}
-              />
-            )}
-          </FieldShell>
-        );
-      })}
+      <AuthFieldInputs fields={fields} idPrefix={idPrefix} input={input} onChange={setInput} errors={errors} disabled={busy} />
       {error && (
         <div className="message message-error" role="alert">
           <span>{error}</span>
