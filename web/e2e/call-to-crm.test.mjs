@@ -9,9 +9,8 @@
 // Everything is done through the UI; the API is only used to assert state and to send the
 // platform's webhook (which is what Vapi would do).
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
-import { openBrowser, startServer } from './support.mjs';
+import { openBrowser, startServer, startMockVendors } from './support.mjs';
 
 const HUBSPOT_TOKEN = 'pat-na1-11111111-2222-3333-4444-555555555555';
 const SLACK_TOKEN = 'xoxb-e2e-test-token';
@@ -22,7 +21,7 @@ let server;
 let browser;
 
 before(async () => {
-  mock = await startMock();
+  mock = await startMockVendors(respond);
   server = await startServer('call-to-crm', {
     SWITCHBOARD_BASE_URL_HUBSPOT: `${mock.url}/hubspot`,
     SWITCHBOARD_BASE_URL_SLACK: `${mock.url}/slack`,
@@ -367,35 +366,6 @@ function onlyOne(list, what) {
   return list[0];
 }
 
-/** A node:http server that records every request and answers like HubSpot and Slack. */
-async function startMock() {
-  const requests = [];
-  const http = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url, 'http://mock');
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body = null;
-      try {
-        body = raw ? JSON.parse(raw) : null;
-      } catch {
-        body = raw;
-      }
-      const r = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body };
-      requests.push(r);
-      const [status, answer] = respond(r);
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(answer));
-    });
-  });
-  await new Promise((ok) => http.listen(0, '127.0.0.1', ok));
-  return {
-    url: `http://127.0.0.1:${http.address().port}`,
-    requests,
-    stop: () => new Promise((ok) => http.close(ok)),
-  };
-}
 
 function respond(r) {
   const auth = r.headers.authorization ?? '';

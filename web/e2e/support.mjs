@@ -1,6 +1,7 @@
 // Shared set-up of the browser journeys: the real `switchboard` binary on a fresh data dir,
 // Debian's Chromium driven by playwright-core, screenshots kept as test artifacts.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -69,5 +70,38 @@ export async function openBrowser(journey) {
       await page.screenshot({ path: join(dir, `${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
     },
     close: () => browser.close(),
+  };
+}
+
+/**
+ * Mock vendor APIs on 127.0.0.1: records every request (method, path, query, headers, JSON
+ * body) and answers with `respond(request) → [status, body]`.
+ */
+export async function startMockVendors(respond) {
+  const requests = [];
+  const http = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url, 'http://mock');
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let body = null;
+      try {
+        body = raw ? JSON.parse(raw) : null;
+      } catch {
+        body = raw;
+      }
+      const r = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body };
+      requests.push(r);
+      const [status, answer] = respond(r);
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(answer));
+    });
+  });
+  await new Promise((ok) => http.listen(0, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${http.address().port}`,
+    requests,
+    stop: () => new Promise((ok) => http.close(ok)),
   };
 }
