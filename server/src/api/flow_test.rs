@@ -96,22 +96,15 @@ pub async fn test(
 
 /// The output of the flow trigger's sample delivery for `event`.
 fn sample_output(state: &AppState, draft: &Value, event: &str) -> Result<Value, ApiError> {
-    let trigger = draft.get("trigger");
-    let text = |key: &str| trigger.and_then(|t| t.get(key)).and_then(Value::as_str);
-    let (piece, name) = text("piece").zip(text("trigger")).unwrap_or_default();
-    let meta = state
-        .runtime
-        .engine()
-        .registry()
-        .get(piece)
-        .and_then(|p| p.meta().triggers.iter().find(|t| t.name == name).cloned());
-    let samples = meta.map(|m| m.samples).unwrap_or_default();
-    samples.into_iter().find(|s| s.event == event).map(|s| s.output).ok_or_else(|| {
-        ApiError::bad_request(
-            "invalid_test",
-            format!("the trigger `{piece}.{name}` has no sample for the event `{event}`"),
-        )
-    })
+    super::flows::trigger_meta(state, draft)
+        .and_then(|m| m.samples.iter().find(|s| s.event == event))
+        .map(|s| s.output.clone())
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_test",
+                format!("the flow's trigger has no sample for the event `{event}`"),
+            )
+        })
 }
 
 /// What to test a step with: nothing (the flow's sample data), or a trigger value.

@@ -63,16 +63,22 @@ fn schedule_view(draft: &Value) -> Option<Value> {
     Some(json!({ "description": spec.describe(), "next_at": spec.anchored(now).next_after(now) }))
 }
 
+/// The catalog entry of a draft's trigger (`trigger.piece` / `trigger.trigger`), if known.
+pub(super) fn trigger_meta<'a>(
+    state: &'a AppState,
+    draft: &Value,
+) -> Option<&'a switchboard_engine::piece::TriggerMeta> {
+    let text = |key: &str| draft.get("trigger")?.get(key)?.as_str();
+    state.runtime.engine().registry().get(text("piece")?)?.meta().trigger(text("trigger")?)
+}
+
 /// The URL to paste into the sending system (the sync URL when the sender waits for the flow's
 /// answer; with `?token=` when the trigger checks a URL token) and where to paste it.
 fn sender_setup(state: &AppState, draft: &Value, base: &str, id: &str) -> (String, Option<String>) {
+    let Some(meta) = trigger_meta(state, draft) else {
+        return (format!("{base}/hooks/{id}"), None);
+    };
     let trigger = draft.get("trigger");
-    let text = |key: &str| trigger.and_then(|t| t.get(key)).and_then(Value::as_str);
-    let registry = state.runtime.engine().registry();
-    let meta = text("piece").zip(text("trigger")).and_then(|(piece, name)| {
-        registry.get(piece)?.meta().triggers.iter().find(|t| t.name == name)
-    });
-    let Some(meta) = meta else { return (format!("{base}/hooks/{id}"), None) };
     let mut url = format!("{base}/hooks/{id}{}", if meta.answers { "/sync" } else { "" });
     let token = meta.url_token.as_deref().and_then(|prop| {
         trigger?.get("props")?.get(prop)?.as_str().map(str::trim).filter(|t| !t.is_empty())

@@ -39,9 +39,9 @@ fn summary(t: &Template) -> Value {
     })
 }
 
-fn find(id: &str) -> Result<Template, ApiError> {
+fn find(id: &str) -> Result<&'static Template, ApiError> {
     templates::all()
-        .into_iter()
+        .iter()
         .find(|t| t.id == id)
         .ok_or_else(|| ApiError::not_found("template_not_found", format!("no template `{id}`")))
 }
@@ -98,7 +98,7 @@ pub async fn list(Query(q): Query<TemplateQuery>) -> Json<Value> {
 )]
 pub async fn get(Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let t = find(&id)?;
-    let mut v = summary(&t);
+    let mut v = summary(t);
     v["flow"] = t.file.flow.clone();
     v["sample"] = json!(t.file.sample);
     v["sample_trigger"] = json!(t.file.sample_trigger);
@@ -161,7 +161,7 @@ pub async fn use_template(
             ),
         ));
     }
-    let mut flow = templates::instantiate(&t, &req.connections);
+    let mut flow = templates::instantiate(t, &req.connections);
     if let Some(name) = req.name.filter(|n| !n.trim().is_empty()) {
         flow["name"] = Value::String(name);
     }

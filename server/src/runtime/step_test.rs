@@ -64,6 +64,6 @@ impl Runtime {
     fn trigger_sample(&self, compiled: &switchboard_engine::CompiledFlow) -> Option<Value> {
         let t = &compiled.flow().trigger;
         let piece = self.inner.engine.registry().get(&t.piece)?;
-        piece.meta().triggers.iter().find(|m| m.name == t.trigger)?.sample_output.clone()
+        piece.meta().trigger(&t.trigger)?.sample_output.clone()
     }
 }

@@ -76,9 +76,14 @@ pub const SEGMENTS: &[&str] = &[
     "operations",
 ];
 
-/// Every embedded template, by id; a file that does not parse is logged and left out (the
-/// templates' tests fail on it first).
-pub fn all() -> Vec<Template> {
+/// Every embedded template, by id, parsed once; a file that does not parse is logged and left
+/// out (the templates' tests fail on it first).
+pub fn all() -> &'static [Template] {
+    static ALL: std::sync::OnceLock<Vec<Template>> = std::sync::OnceLock::new();
+    ALL.get_or_init(parse_all)
+}
+
+fn parse_all() -> Vec<Template> {
     let mut out: Vec<Template> = Files::iter()
         .filter_map(|path| {
             let id = path.strip_suffix(".json")?.to_owned();
@@ -145,7 +150,7 @@ mod tests {
     fn every_template_parses_names_known_segments_and_uses_its_connections() {
         let all = all();
         assert_eq!(all.len(), Files::iter().count(), "a template file does not parse");
-        for t in &all {
+        for t in all {
             assert!(!t.file.segments.is_empty(), "{}", t.id);
             for s in &t.file.segments {
                 assert!(SEGMENTS.contains(&s.as_str()), "{}: unknown segment {s}", t.id);
@@ -170,8 +175,8 @@ mod tests {
 
     #[test]
     fn using_a_template_puts_the_chosen_connections_in_its_steps() {
-        let t = all().into_iter().find(|t| t.id == "sales-qualified-call-to-hubspot").unwrap();
-        let flow = instantiate(&t, &[("hubspot".to_owned(), "acme-hubspot".to_owned())].into());
+        let t = all().iter().find(|t| t.id == "sales-qualified-call-to-hubspot").unwrap();
+        let flow = instantiate(t, &[("hubspot".to_owned(), "acme-hubspot".to_owned())].into());
         let connections: Vec<&str> = flow["steps"]
             .as_array()
             .unwrap()
