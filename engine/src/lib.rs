@@ -24,6 +24,7 @@ mod engine;
 pub mod exec;
 pub mod expr;
 pub mod flow;
+pub mod import;
 pub mod piece;
 pub mod pieces;
 pub mod schema;
