@@ -68,6 +68,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Converts an n8n workflow or an ActivePieces flow/template export into a flow document and
+    /// says node by node what was mapped, approximated or not converted (also checks our own
+    /// documents). Prints the document, or saves it as a new draft flow with `--save`.
+    Import {
+        /// The exported file (JSON).
+        file: PathBuf,
+        /// Save it as a new draft flow in the instance's database instead of printing it.
+        #[arg(long)]
+        save: bool,
+        /// With `--save`: the folder to put the flow in.
+        #[arg(long, requires = "save")]
+        folder: Option<String>,
+        /// Print one JSON object (document, import report, problems) instead of text.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        data: serve::DataArgs,
+    },
     /// Prints the JSON Schema of the flow document.
     Schema,
     /// Manages accounts.
@@ -107,6 +125,14 @@ fn main() -> ExitCode {
         Command::User { command: UserCommand::Create { email, password, data } } => {
             serve::create_user(data, &email, &password).map(|()| ExitCode::SUCCESS)
         }
+        Command::Import { file, save, folder, json, data } => cli::import::run(
+            &file,
+            &cli::import::ImportOptions {
+                save: save.then_some(&data),
+                folder: folder.as_deref(),
+                json,
+            },
+        ),
         Command::Schema => {
             print!("{}", switchboard_engine::schema::flow_schema_json());
             Ok(ExitCode::SUCCESS)

@@ -22,7 +22,7 @@ pub use ids::StepIds;
 pub use report::{ImportReport, ItemOutcome, ReportItem};
 
 /// Where an imported document came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceFormat {
     /// Our own flow document (as exported).
@@ -118,13 +118,13 @@ pub fn import_value(value: Value) -> Result<Imported, ImportError> {
         }),
         Some(SourceFormat::N8n) => n8n::import(&value).map(|(flow, report)| Imported {
             format: SourceFormat::N8n,
-            flow: keep_original(flow, SourceFormat::N8n, value),
+            flow: keep_original(flow, &report, value),
             report,
         }),
         Some(SourceFormat::Activepieces) => {
             activepieces::import(&value).map(|(flow, report)| Imported {
                 format: SourceFormat::Activepieces,
-                flow: keep_original(flow, SourceFormat::Activepieces, value),
+                flow: keep_original(flow, &report, value),
                 report,
             })
         }
@@ -163,12 +163,16 @@ fn unknown_hint(value: &Value) -> String {
     }
 }
 
-/// Puts the whole source document under `ui.import`, next to the positions the converter chose.
-fn keep_original(mut flow: Value, format: SourceFormat, original: Value) -> Value {
+/// Puts the report and the whole source document under `ui.import` (next to the positions the
+/// converter chose), so the editor can show the report and nothing of the original is lost.
+fn keep_original(mut flow: Value, report: &ImportReport, original: Value) -> Value {
     if let Some(obj) = flow.as_object_mut() {
         let ui = obj.entry("ui").or_insert_with(|| json!({}));
         if let Some(ui) = ui.as_object_mut() {
-            ui.insert("import".into(), json!({ "source": format, "original": original }));
+            ui.insert(
+                "import".into(),
+                json!({ "source": report.source, "report": report, "original": original }),
+            );
         }
     }
     flow

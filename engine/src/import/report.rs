@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::SourceFormat;
 
 /// What the conversion did with one node of the source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemOutcome {
     /// Converted with the same behaviour.
@@ -17,7 +17,7 @@ pub enum ItemOutcome {
 }
 
 /// One source node and what became of it.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportItem {
     /// The node's name in the source (n8n node name, ActivePieces step name/display name).
     pub source: String,
@@ -34,7 +34,7 @@ pub struct ReportItem {
 }
 
 /// Node by node, what an import did.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportReport {
     /// The format the file was read as.
     pub source: SourceFormat,
@@ -72,6 +72,11 @@ impl ImportReport {
     /// How many items have `outcome`.
     pub fn count(&self, outcome: ItemOutcome) -> usize {
         self.items.iter().filter(|i| i.outcome == outcome).count()
+    }
+
+    /// The source format's name as users know it (`n8n`).
+    pub fn source_label(&self) -> &'static str {
+        self.source.label()
     }
 
     /// "5 mapped, 1 approximated, 1 unsupported".

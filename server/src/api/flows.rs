@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use switchboard_engine::{Flow, Problem};
+use switchboard_engine::{Flow, Problem, import};
 
 use super::json_body;
 use super::openapi::schemas as doc;
@@ -195,7 +195,7 @@ pub async fn validate(
 }
 
 /// Short, URL-safe, unguessable flow ids (webhook URLs are public).
-pub(super) fn new_flow_id() -> String {
+pub(crate) fn new_flow_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
@@ -541,39 +541,96 @@ fn slug(name: &str) -> String {
     if s.is_empty() { "flow".into() } else { s }
 }
 
-/// `POST /api/v1/flows/import`: a flow document (as exported) becomes a new flow.
+/// `POST /api/v1/flows/import`: a flow document (ours as exported, an n8n workflow or an ActivePieces
+/// flow/template) becomes a new flow, with a report of what the conversion did.
 #[utoipa::path(
     post,
     path = "/api/v1/flows/import",
     tag = "flows",
     operation_id = "importFlow",
     summary = "Import a flow",
-    description = "A flow document (as exported) becomes a new flow: the same as \
-        `POST /api/v1/flows`.",
+    description = "A Switchboard flow document (as exported), an n8n workflow export or an \
+        ActivePieces flow, flow version or template export becomes a new flow. n8n and \
+        ActivePieces files are converted: the answer's `import` lists every source node as \
+        `mapped`, `approximated` or `unsupported`; a node that could not be converted becomes a \
+        disabled step that keeps the original, and the whole source file is kept under the \
+        document's `ui.import.original`.",
     params(("folder" = Option<String>, Query, description = "Put the flow in this folder.")),
     request_body(
-        content = doc::FlowDocument,
+        content = Object,
         content_type = "application/json",
-        description = "The flow document. A document that does not parse (syntax, unknown fields, \
-            wrong types) is a 422; graph and piece problems do not fail the request and are \
-            listed in the response's `problems`.",
+        description = "The file: a flow document, an n8n workflow or an ActivePieces export. A \
+            file that is none of these, or one whose required parts are missing, is a 422 naming \
+            the JSON path; graph and piece problems do not fail the request and are listed in the \
+            response's `problems`.",
     ),
     responses(
-        (status = 201, description = "The new flow, with its draft's validation problems.", body = doc::Flow),
+        (status = 201, description = "The new flow, with its draft's validation problems and the import report.", body = doc::ImportedFlow),
         (status = 400, description = "`malformed_json`: the body is not UTF-8; or `unreadable_body`.", body = doc::ApiError),
         (status = 401, description = "`unauthenticated`: no valid session cookie or API key.", body = doc::ApiError),
         (status = 413, description = "`body_too_large`: the body is larger than the configured limit.", body = doc::ApiError),
-        (status = 422, description = "`invalid_flow`: the body is not a flow document; `path` and `problems` give the JSON path, the message the line and column.", body = doc::ApiError),
+        (status = 422, description = "`invalid_flow`: a Switchboard document that does not parse (`path`, `problems`); `unrecognised_import`: not JSON, or none of the formats; `invalid_import`: an n8n or ActivePieces file missing a required part (`path`).", body = doc::ApiError),
         (status = 503, description = "`store_unavailable`: the database is unavailable; try again.", body = doc::ApiError),
     ),
     security(("session_cookie" = []), ("api_key" = [])),
 )]
 pub async fn import(
-    state: State<AppState>,
-    q: Query<FolderParam>,
+    State(state): State<AppState>,
+    Query(q): Query<FolderParam>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    create(state, q, body).await
+    let body = json_body::bytes(body)?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::bad_request("malformed_json", "the body is not UTF-8"))?;
+    let imported = import::import_text(text).map_err(import_error)?;
+    let (flow, document) = if imported.format == import::SourceFormat::Switchboard {
+        parse_document(&body)?
+    } else {
+        // A converted document that does not parse is a converter bug; say so rather than store it.
+        parse_document(imported.flow.to_string().as_bytes()).map_err(|e| {
+            ApiError::unprocessable(
+                "invalid_import",
+                format!(
+                    "the {} file was converted, but the result is not a valid flow: {}",
+                    imported.format.label(),
+                    e.message()
+                ),
+            )
+        })?
+    };
+    let problems = problems(&state, &flow);
+    let id = new_flow_id();
+    let row = state.runtime.store().create_flow(&id, &document, q.folder.as_deref()).await?;
+    let mut view = view(&state, &row, Some(problems));
+    if let Some(obj) = view.as_object_mut() {
+        obj.insert("import".into(), import_view(&imported.report));
+    }
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The report as the API shows it: the counts, a one-line summary and the items.
+fn import_view(report: &import::ImportReport) -> Value {
+    json!({
+        "source": report.source,
+        "summary": report.summary(),
+        "mapped": report.count(import::ItemOutcome::Mapped),
+        "approximated": report.count(import::ItemOutcome::Approximated),
+        "unsupported": report.count(import::ItemOutcome::Unsupported),
+        "items": report.items,
+        "notes": report.notes,
+    })
+}
+
+fn import_error(e: import::ImportError) -> ApiError {
+    let code = match e {
+        import::ImportError::Malformed { .. } => "invalid_import",
+        _ => "unrecognised_import",
+    };
+    let error = ApiError::unprocessable(code, e.to_string());
+    match e.path() {
+        Some(path) => error.with_path(path),
+        None => error,
+    }
 }
 
 /// `GET /api/v1/flows/{id}/samples`: sample data per step from the last test run.

@@ -655,6 +655,52 @@ pub mod schemas {
         pub problems: Vec<Problem>,
     }
 
+    /// A flow just imported: the flow, its problems and what the conversion did.
+    #[derive(ToSchema)]
+    pub struct ImportedFlow {
+        /// The flow with its draft and problems.
+        #[serde(flatten)]
+        pub flow: Flow,
+        /// What the import did (for our own format: `source` `switchboard` and no items).
+        pub import: ImportSummary,
+    }
+
+    /// The import report.
+    #[derive(ToSchema)]
+    pub struct ImportSummary {
+        /// The format the file was read as: `switchboard`, `n8n` or `activepieces`.
+        pub source: String,
+        /// "5 mapped, 1 approximated, 1 unsupported".
+        pub summary: String,
+        /// Source nodes converted with the same behaviour.
+        pub mapped: usize,
+        /// Source nodes converted with a difference to check (see their notes).
+        pub approximated: usize,
+        /// Source nodes kept as disabled placeholder steps.
+        pub unsupported: usize,
+        /// One item per source node, in the source's order.
+        pub items: Vec<ImportItem>,
+        /// Notes about the flow as a whole.
+        pub notes: Vec<String>,
+    }
+
+    /// One source node and what became of it.
+    #[derive(ToSchema)]
+    pub struct ImportItem {
+        /// The node's name in the source.
+        pub source: String,
+        /// The node's type in the source (`n8n-nodes-base.slack`).
+        pub source_type: String,
+        /// The step (or trigger) id it became.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        pub step: Option<String>,
+        /// `mapped`, `approximated` or `unsupported`.
+        pub outcome: String,
+        /// What differs, what to check, or why it was not converted.
+        pub notes: Vec<String>,
+    }
+
     /// A flow with its draft document.
     #[derive(ToSchema)]
     pub struct FlowWithDraft {

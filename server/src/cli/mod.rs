@@ -1,5 +1,6 @@
 //! Command-line subcommands.
 
+pub mod import;
 pub mod pieces_dir;
 pub mod run;
 mod summary;

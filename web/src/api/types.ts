@@ -1,5 +1,6 @@
 // The API's shapes, as server/src/api/*.rs answers them and `GET /api/v1/openapi.json` documents them.
 
+import type { ImportSummary } from '../import/types';
 import type { FlowDocument, JsonValue } from '../flow/types';
 
 export interface User {
@@ -65,6 +66,8 @@ export interface FlowListItem extends FlowSummary {
 export interface FlowDetail extends FlowSummary {
   document: FlowDocument;
   problems: Problem[];
+  /** Only in the answer to an import: what the conversion did. */
+  import?: ImportSummary;
 }
 
 /** A flow with its draft, without problems (enable, disable). */

@@ -9,6 +9,7 @@ import { newActionStep, newBuiltinStep } from '../flow/new-step';
 import type { FlowDocument, Step } from '../flow/types';
 import { EditorHeader } from '../editor/editor-header';
 import { FlowCanvas } from '../editor/flow-canvas';
+import { ImportBanner } from '../import/import-banner';
 import { PiecePicker, type PickerChoice } from '../editor/piece-picker';
 import { ProblemsList } from '../editor/problems-list';
 import { SettingsPanel } from '../editor/settings-panel';
@@ -68,6 +69,7 @@ export function EditorPage({ flowId }: { flowId: string }) {
             </button>
           </div>
         )}
+        <ImportBanner />
         {catalog.error && <ErrorMessage message={`The apps could not be loaded: ${catalog.error}`} onRetry={() => void catalog.load()} />}
         <div className="editor-body">
           <main className="canvas-area">

@@ -9,6 +9,8 @@ import { FlowRow } from '../components/flow-row';
 import { MoveFolderDialog } from '../components/move-folder-dialog';
 import { Loading } from '../components/loading';
 import { blankFlow } from '../flow/new-step';
+import { ImportReportDialog } from '../import/import-report-dialog';
+import type { ImportSummary } from '../import/types';
 import { navigate } from '../router';
 
 /** The flows list: search, folders, status, create, duplicate, delete, import and export. */
@@ -21,6 +23,7 @@ export function FlowsPage() {
   const [confirmDelete, setConfirmDelete] = useState<FlowSummary | null>(null);
   const [moving, setMoving] = useState<FlowSummary | null>(null);
   const [busy, setBusy] = useState(false);
+  const [imported, setImported] = useState<{ id: string; name: string; report: ImportSummary } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const load = useCallback(async (query: string, signal?: AbortSignal) => {
@@ -114,6 +117,8 @@ export function FlowsPage() {
       setNotice(
         `“${flow.name}” imported${problems ? ` with ${problems} problem${problems === 1 ? '' : 's'} to fix in the editor` : ''}.`,
       );
+      // A converted n8n / ActivePieces file: say what became of each node.
+      if (flow.import && flow.import.source !== 'switchboard') setImported({ id: flow.id, name: flow.name, report: flow.import });
       await load(search.trim());
     });
   };
@@ -125,10 +130,16 @@ export function FlowsPage() {
         <div className="page-title">
           <h1>Flows</h1>
           <div className="toolbar">
-            <button type="button" className="button" onClick={() => fileInput.current?.click()} disabled={busy}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => fileInput.current?.click()}
+              disabled={busy}
+              title="A Switchboard flow, an n8n workflow or an ActivePieces flow (JSON)"
+            >
               Import a file
             </button>
-            <input ref={fileInput} type="file" accept="application/json,.json" hidden onChange={importFile} aria-label="Flow file to import" />
+            <input ref={fileInput} type="file" accept="application/json,.json" hidden onChange={importFile} aria-label="Flow file to import (Switchboard, n8n or ActivePieces)" />
             <button type="button" className="button" onClick={() => navigate('/templates')}>
               Start from a template
             </button>
@@ -223,6 +234,14 @@ export function FlowsPage() {
             folders={folders}
             onMove={(target) => void moveTo(moving, target)}
             onCancel={() => setMoving(null)}
+          />
+        )}
+        {imported && (
+          <ImportReportDialog
+            title={`“${imported.name}” imported`}
+            report={imported.report}
+            onClose={() => setImported(null)}
+            onOpen={() => navigate(`/flows/${encodeURIComponent(imported.id)}`)}
           />
         )}
         {confirmDelete && (

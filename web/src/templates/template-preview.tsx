@@ -3,7 +3,7 @@ import { errorMessage } from '../api/client';
 import { ErrorMessage } from '../components/error-message';
 import { Loading } from '../components/loading';
 import type { CatalogIndex } from '../flow/graph';
-import { Modal } from './modal';
+import { Modal } from '../components/modal';
 import { segmentLabel } from './model';
 import { PieceIcons } from './piece-icons';
 import { PreviewCanvas } from './preview-canvas';

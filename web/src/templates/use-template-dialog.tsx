@@ -6,7 +6,7 @@ import { useConnections } from '../editor/settings/connections-store';
 import { OAuth2Connect } from '../editor/settings/oauth2-connect';
 import { connectionsFor, suggestName } from '../forms/connections';
 import { navigate } from '../router';
-import { Modal } from './modal';
+import { Modal } from '../components/modal';
 import { initialChoices, unchosen, useTemplateBody } from './model';
 import { templates } from './templates-api';
 import type { TemplateConnection, TemplateSummary } from './types';

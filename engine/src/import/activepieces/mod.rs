@@ -25,3 +25,4 @@ pub(super) fn import(_doc: &Value) -> Result<(Value, ImportReport), ImportError>
         message: "ActivePieces import is not written yet".into(),
     })
 }
+#[cfg(test)] mod scratch;
