@@ -138,6 +138,13 @@ async function journey(t) {
   // The channel list loads from Slack through the new connection.
   const channel = panel.getByRole('combobox', { name: /^Channel/ });
   await channel.locator('option', { hasText: SALES_LEADS.name }).waitFor({ state: 'attached' });
+  // A name the list does not offer can be typed; then back to the list.
+  await channel.selectOption({ label: 'Type a value…' });
+  const typed = panel.getByRole('textbox', { name: /^Channel/ });
+  await typed.fill('#not-listed');
+  assert.equal(await typed.inputValue(), '#not-listed');
+  await panel.getByRole('button', { name: 'Choose from the list' }).click();
+  assert.equal(await channel.inputValue(), 'current', 'the typed name shows as the current value');
   await channel.selectOption({ label: SALES_LEADS.name });
   const text = panel.getByRole('combobox', { name: 'Text', exact: true });
   await text.fill('New booking from ');

@@ -1,16 +1,19 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { ErrorMessage } from './components/error-message';
 import { Loading } from './components/loading';
 import { AuthPage } from './pages/auth-page';
-import { ConnectionsPage } from './pages/connections-page';
-import { EditorPage } from './pages/editor-page';
 import { FlowsPage } from './pages/flows-page';
 import { NotFoundPage } from './pages/not-found-page';
-import { RunPage } from './pages/run-page';
-import { RunsPage } from './pages/runs-page';
-import { TemplatesPage } from './pages/templates-page';
 import { matchRoute, usePath } from './router';
 import { useSession } from './store/session-store';
+
+// The flows list (the first page) loads alone; the other pages, the canvas with them, load when
+// first opened.
+const EditorPage = lazy(() => import('./pages/editor-page').then((m) => ({ default: m.EditorPage })));
+const RunPage = lazy(() => import('./pages/run-page').then((m) => ({ default: m.RunPage })));
+const RunsPage = lazy(() => import('./pages/runs-page').then((m) => ({ default: m.RunsPage })));
+const ConnectionsPage = lazy(() => import('./pages/connections-page').then((m) => ({ default: m.ConnectionsPage })));
+const TemplatesPage = lazy(() => import('./pages/templates-page').then((m) => ({ default: m.TemplatesPage })));
 
 /** Signs the user in (or sets up the owner on first start), then shows the page for the path. */
 export function App() {
@@ -36,10 +39,14 @@ export function App() {
 
   const route = matchRoute(path);
   if (route.page === 'flows') return <FlowsPage />;
-  if (route.page === 'editor') return <EditorPage key={route.flowId} flowId={route.flowId} />;
-  if (route.page === 'runs') return <RunsPage key={route.flowId ?? ''} flowId={route.flowId} />;
-  if (route.page === 'run') return <RunPage key={route.runId} runId={route.runId} />;
-  if (route.page === 'connections') return <ConnectionsPage />;
-  if (route.page === 'templates') return <TemplatesPage />;
+  if (route.page === 'editor') return page(<EditorPage key={route.flowId} flowId={route.flowId} />);
+  if (route.page === 'runs') return page(<RunsPage key={route.flowId ?? ''} flowId={route.flowId} />);
+  if (route.page === 'run') return page(<RunPage key={route.runId} runId={route.runId} />);
+  if (route.page === 'connections') return page(<ConnectionsPage />);
+  if (route.page === 'templates') return page(<TemplatesPage />);
   return <NotFoundPage />;
+}
+
+function page(content: ReactNode) {
+  return <Suspense fallback={<Loading label="Opening the page…" fullPage />}>{content}</Suspense>;
 }

@@ -92,6 +92,23 @@ pub struct PropMeta {
     /// (fetched through the options endpoint with the step's connection).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options_from: Option<OptionsFrom>,
+    /// For a `json` prop that holds one of several object shapes told apart by their `type` field
+    /// (a webhook's authentication): each shape and its fields, so the editor draws a form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<PropVariant>,
+}
+
+/// One shape of a [`PropMeta::variants`] prop: `{"type": value, <fields>…}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PropVariant {
+    /// The value of the object's `type` field.
+    pub value: String,
+    /// What the form shows for it.
+    pub label: String,
+    /// The object's other fields.
+    #[serde(default)]
+    pub fields: Vec<PropMeta>,
 }
 
 /// Where a dynamic select's options come from: another action of the same piece.

@@ -16,8 +16,8 @@ use std::pin::Pin;
 pub use connection::{Connection, Connections, NoConnections, StaticConnections};
 pub use http_client::{HttpClient, HttpConfig};
 pub use meta::{
-    ActionMeta, AuthKind, OAuth2Meta, OptionsFrom, PieceMeta, PropKind, PropMeta, SelectOption,
-    TriggerMeta, TriggerSample,
+    ActionMeta, AuthKind, OAuth2Meta, OptionsFrom, PieceMeta, PropKind, PropMeta, PropVariant,
+    SelectOption, TriggerMeta, TriggerSample,
 };
 pub use registry::{Piece, Registry};
 

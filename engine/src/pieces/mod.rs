@@ -29,7 +29,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::piece::{
-    Action, Piece, PieceMeta, PropKind, PropMeta, Registry, SelectOption, TriggerSource,
+    Action, Piece, PieceMeta, PropKind, PropMeta, PropVariant, Registry, SelectOption,
+    TriggerSource,
 };
 
 /// Adds the built-in pieces to `registry`. They reach the shared HTTP client through
@@ -101,6 +102,7 @@ impl Prop {
             secret: false,
             options: Vec::new(),
             options_from: None,
+            variants: Vec::new(),
         })
     }
 
@@ -141,6 +143,20 @@ impl Prop {
             .map(|(label, value)| SelectOption {
                 label: (*label).to_owned(),
                 value: Value::String((*value).to_owned()),
+            })
+            .collect();
+        self
+    }
+
+    /// Declares the object shapes of a `json` prop told apart by `type` (see [`PropVariant`]):
+    /// `(type value, label, fields)`.
+    pub fn variants(mut self, variants: Vec<(&str, &str, Vec<PropMeta>)>) -> Self {
+        self.0.variants = variants
+            .into_iter()
+            .map(|(value, label, fields)| PropVariant {
+                value: value.to_owned(),
+                label: label.to_owned(),
+                fields,
             })
             .collect();
         self

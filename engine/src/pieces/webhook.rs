@@ -22,8 +22,8 @@ use serde_json::{Map, Value, json};
 use super::{BuiltinPiece, Prop, constant_time_eq, headers_object, pairs_to_object, svg_data_url};
 use crate::piece::http_client::{is_json_media_type, media_type};
 use crate::piece::{
-    AuthKind, PieceMeta, PropKind, TriggerError, TriggerEvent, TriggerMeta, TriggerRequest,
-    TriggerSource,
+    AuthKind, PieceMeta, PropKind, PropMeta, TriggerError, TriggerEvent, TriggerMeta,
+    TriggerRequest, TriggerSource,
 };
 
 /// The piece id.
@@ -36,13 +36,9 @@ pub fn piece() -> BuiltinPiece {
     BuiltinPiece::new(meta()).with_trigger(CATCH, Arc::new(CatchWebhook))
 }
 
-const AUTH_HELP: &str = "Who may call the webhook. `{\"type\": \"none\"}` (anyone with the URL), \
-    `{\"type\": \"header\", \"name\": \"x-api-key\", \"value\": \"…\"}` (a shared secret in a \
-    header), `{\"type\": \"basic\", \"username\": \"…\", \"password\": \"…\"}`, or \
-    `{\"type\": \"hmac\", \"header\": \"x-signature\", \"secret\": \"…\", \"algorithm\": \"sha256\", \
-    \"encoding\": \"hex\", \"prefix\": \"sha256=\"}` (an HMAC of the raw body; algorithm sha256, sha1 \
-    or sha512; encoding hex or base64; prefix optional). Requests that fail the check get 401 and \
-    start no run. The header carrying the credential is left out of `trigger.headers`.";
+const AUTH_HELP: &str = "Who may call the webhook: anyone with the URL, a caller sending a \
+    secret in a header, HTTP basic auth, or a sender signing the body (HMAC). Requests that fail the check get 401 and start no run; the header carrying the credential is \
+    left out of `trigger.headers`.";
 
 const DEDUPE_HELP: &str = "Where the event's unique id is: a header name (`idempotency-key`) or \
     a top-level body field (`body.event_id`); `query.<name>` reads a query parameter. A request \
@@ -82,6 +78,7 @@ pub fn meta() -> PieceMeta {
                         "type": "header", "name": "x-api-key", "value": "a-long-random-secret"
                     }))
                     .secret()
+                    .variants(auth_variants())
                     .build(),
                 Prop::new("dedupe_key", "Deduplicate by", PropKind::ShortText)
                     .help(DEDUPE_HELP)
@@ -191,6 +188,49 @@ fn dedupe_value(spec: &str, request: &TriggerRequest, body: &Value) -> Option<St
         // Numbers, booleans and (unusually) objects: their compact JSON text identifies them.
         other => Some(other.to_string()),
     }
+}
+
+/// The `auth` prop's shapes, for the editor's form.
+fn auth_variants() -> Vec<(&'static str, &'static str, Vec<PropMeta>)> {
+    let text = |name: &str, label: &str, example: &str| {
+        Prop::new(name, label, PropKind::ShortText).required().example(json!(example)).build()
+    };
+    let secret = |name: &str, label: &str| {
+        Prop::new(name, label, PropKind::ShortText).required().secret().build()
+    };
+    vec![
+        ("none", "None: anyone with the URL", vec![]),
+        (
+            "header",
+            "A secret in a header",
+            vec![text("name", "Header name", "x-api-key"), secret("value", "Secret value")],
+        ),
+        (
+            "basic",
+            "Username and password (HTTP basic)",
+            vec![text("username", "Username", "vapi"), secret("password", "Password")],
+        ),
+        (
+            "hmac",
+            "A signature of the body (HMAC)",
+            vec![
+                text("header", "Signature header", "x-signature"),
+                secret("secret", "Signing secret"),
+                Prop::new("algorithm", "Hash", PropKind::Select)
+                    .options(&[("SHA-256", "sha256"), ("SHA-1", "sha1"), ("SHA-512", "sha512")])
+                    .default(json!("sha256"))
+                    .build(),
+                Prop::new("encoding", "Encoding", PropKind::Select)
+                    .options(&[("hex", "hex"), ("base64", "base64")])
+                    .default(json!("hex"))
+                    .build(),
+                Prop::new("prefix", "Prefix", PropKind::ShortText)
+                    .help("Text before the signature in the header, e.g. sha256=")
+                    .example(json!("sha256="))
+                    .build(),
+            ],
+        ),
+    ]
 }
 
 /// The `auth` prop, checked.

@@ -1172,6 +1172,22 @@ pub mod schemas {
         #[serde(skip_serializing_if = "Option::is_none")]
         #[schema(nullable = false)]
         pub options_from: Option<OptionsFrom>,
+        /// For a `json` prop holding one of several objects told apart by `type`: each shape and
+        /// its fields (omitted when empty).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub variants: Vec<PropVariant>,
+    }
+
+    /// One shape of a `variants` prop: `{"type": value, <fields>…}`.
+    #[derive(ToSchema)]
+    pub struct PropVariant {
+        /// The value of the object's `type` field.
+        pub value: String,
+        /// What the form shows for it.
+        pub label: String,
+        /// The object's other fields.
+        #[schema(no_recursion)]
+        pub fields: Vec<PropMeta>,
     }
 
     /// Where a dynamic select's options come from.

@@ -124,6 +124,8 @@ export interface PropMeta {
   secret?: boolean;
   options?: SelectOption[];
   options_from?: { action: string; value: string; label?: string; depends_on?: string[] };
+  /** A `json` prop holding one of several objects told apart by `type`: each shape's fields. */
+  variants?: { value: string; label: string; fields: PropMeta[] }[];
 }
 
 export interface ActionMeta {

@@ -89,10 +89,17 @@ export function PiecePicker({
     return [...map.entries()];
   }, [shown]);
 
+  const search = useRef<HTMLInputElement>(null);
   useEffect(() => {
     const dialog = ref.current;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    // showModal focuses the first button (Close); typing should go to the search.
+    search.current?.focus();
+    return () => {
+      dialog?.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
 
   const title = mode === 'trigger' ? 'Choose what starts the flow' : 'Add a step';
@@ -119,8 +126,8 @@ export function PiecePicker({
       <label className="field">
         <span className="visually-hidden">Search</span>
         <input
+          ref={search}
           type="search"
-          autoFocus
           placeholder={mode === 'trigger' ? 'Search triggers: Vapi, webhook, schedule…' : 'Search apps and steps: Slack, HubSpot, filter…'}
           value={query}
           onChange={(e) => setQuery(e.target.value)}

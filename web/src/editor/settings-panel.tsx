@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { patchStep } from '../forms/prop-value';
-import { deleteStep, duplicateStep, renameStep } from '../flow/edit';
+import { deleteStep, duplicateStep, renameStep, setNodeName } from '../flow/edit';
 import { findStep } from '../flow/model';
 import { builtinInfo } from '../flow/new-step';
 import type { PropMeta } from '../api/types';
@@ -51,6 +51,12 @@ export function SettingsPanel() {
   return (
     <aside className="side-panel settings-panel" aria-label="Step settings">
       <h2>{title}</h2>
+      <NameField
+        key={`name-${selection}`}
+        id={selection}
+        name={(isTrigger ? doc.trigger.name : step?.name) ?? ''}
+        placeholder={isTrigger ? (piece?.triggers.find((t) => t.name === doc.trigger.trigger)?.label ?? title) : title}
+      />
       <RenameField key={`rename-${selection}`} id={selection} />
       {!isTrigger && (
         <div className="toolbar">
@@ -95,6 +101,24 @@ function redactSecrets(trigger: Trigger, props: readonly PropMeta[] | undefined)
   const masked = { ...trigger.props };
   for (const p of secret) masked[p.name] = '••••••••';
   return { ...trigger, props: masked };
+}
+
+/** The name the canvas shows; typing edits it at once (one undo step per burst of typing). */
+function NameField({ id, name, placeholder }: { id: string; name: string; placeholder: string }) {
+  return (
+    <label className="field">
+      <span>Name</span>
+      <input
+        value={name}
+        placeholder={placeholder}
+        onChange={(e) => useEditorStore.getState().apply((d) => setNodeName(d, id, e.target.value), { coalesce: `name-${id}` })}
+        aria-describedby="name-help"
+      />
+      <small id="name-help" className="muted">
+        Shown on the canvas and in runs; empty shows “{placeholder}”.
+      </small>
+    </label>
+  );
 }
 
 /** The step id, renamed on Enter or when leaving the field (references follow). */

@@ -9,6 +9,7 @@ import {
   insertStepOnEdge,
   renameStep,
   setName,
+  setNodeName,
   setPositions,
   setTrigger,
   updateStep,
@@ -296,6 +297,18 @@ describe('positions, trigger, name, updateStep', () => {
     const next = updateStep(doc, 'points', (s) => ({ ...s, name: 'Points' }));
     expect(findStep(next, 'points')!.step.name).toBe('Points');
     expect(() => updateStep(doc, 'points', (s) => ({ ...s, id: 'other' }))).toThrow(/rename/);
+  });
+
+  it('setNodeName names the trigger or a step, and an empty name removes it', () => {
+    const doc = leadRouter();
+    const named = setNodeName(doc, 'points', 'Score the lead');
+    expect(findStep(named, 'points')!.step.name).toBe('Score the lead');
+    expect(setNodeName(named, 'points', 'Score the lead')).toBe(named);
+    expect('name' in findStep(setNodeName(named, 'points', '  '), 'points')!.step).toBe(false);
+    const trig = setNodeName(doc, doc.trigger.id, 'Call ended');
+    expect(trig.trigger.name).toBe('Call ended');
+    expect('name' in setNodeName(trig, doc.trigger.id, '').trigger).toBe(false);
+    expect(setNodeName(doc, 'nope', 'x')).toBe(doc);
   });
 });
 

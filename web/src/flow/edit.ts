@@ -403,6 +403,25 @@ export function setTrigger(doc: FlowDocument, piece: string, trigger: string): F
   return { ...doc, trigger: { ...rest, piece, trigger } };
 }
 
+/**
+ * Sets the display name of the trigger or a step (what the canvas shows); an empty name removes it,
+ * so the action's own label shows again. The id, which expressions use, does not change.
+ */
+export function setNodeName(doc: FlowDocument, id: string, name: string): FlowDocument {
+  const next = name.trim() === '' ? undefined : name;
+  if (id === doc.trigger.id) {
+    if ((doc.trigger.name ?? undefined) === next) return doc;
+    const { name: _old, ...rest } = doc.trigger;
+    return { ...doc, trigger: next === undefined ? rest : { ...rest, name: next } };
+  }
+  const loc = findStep(doc, id);
+  if (!loc || (loc.step.name ?? undefined) === next) return doc;
+  return updateStep(doc, id, (s) => {
+    const { name: _old, ...rest } = s;
+    return (next === undefined ? rest : { ...rest, name: next }) as Step;
+  });
+}
+
 export function setName(doc: FlowDocument, name: string): FlowDocument {
   return doc.name === name ? doc : { ...doc, name };
 }

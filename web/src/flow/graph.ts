@@ -151,8 +151,23 @@ export function flowToGraph(
     return list && list.length > 0 ? list.join(' · ') : undefined;
   };
 
+  // What a screen reader (and keyboard user) hears on a focused node: not the card's raw text.
+  const ariaLabel = (d: StepNodeData) =>
+    [d.label, d.detail, d.disabled ? 'turned off' : '', d.problem ? `problem: ${d.problem}` : ''].filter(Boolean).join(', ');
+
   const trigger = doc.trigger;
   const tPiece = catalog.pieces.get(trigger.piece);
+  const triggerData: StepNodeData = {
+    kind: 'trigger',
+    stepId: trigger.id,
+    label: trigger.name || tPiece?.triggers.get(trigger.trigger) || trigger.trigger,
+    detail: `Trigger · ${tPiece?.name ?? trigger.piece}`,
+    icon: tPiece?.icon,
+    problem: problemOf(trigger.id),
+    disabled: false,
+    hasChildren: doc.edges.some((e) => e.from === trigger.id),
+    scopeKey: '',
+  };
   nodes.push({
     id: trigger.id,
     type: 'trigger',
@@ -160,17 +175,8 @@ export function flowToGraph(
     width: NODE_WIDTH,
     height: NODE_HEIGHT,
     deletable: false,
-    data: {
-      kind: 'trigger',
-      stepId: trigger.id,
-      label: trigger.name || tPiece?.triggers.get(trigger.trigger) || trigger.trigger,
-      detail: `Trigger · ${tPiece?.name ?? trigger.piece}`,
-      icon: tPiece?.icon,
-      problem: problemOf(trigger.id),
-      disabled: false,
-      hasChildren: doc.edges.some((e) => e.from === trigger.id),
-      scopeKey: '',
-    },
+    data: triggerData,
+    ariaLabel: ariaLabel(triggerData),
   });
 
   const walk = (container: Container, scope: Scope, parentId: string | undefined) => {
@@ -219,6 +225,7 @@ export function flowToGraph(
         type: step.type === 'loop' ? 'loop' : 'step',
         position: toXY(positions[step.id]),
         data,
+        ariaLabel: ariaLabel(data),
       };
       if (step.type === 'loop') {
         const size = sizes.get(step.id)!;

@@ -19,7 +19,8 @@ export type FieldControl =
   | 'key_value'
   | 'array'
   | 'date_time'
-  | 'file';
+  | 'file'
+  | 'variants';
 
 const CONTROLS: Record<PropKind, FieldControl> = {
   short_text: 'text',
@@ -54,6 +55,8 @@ export interface FieldModel {
   defaultValue?: JsonValue;
   options: SelectOption[];
   optionsFrom?: PropMeta['options_from'];
+  /** The shapes of a `variants` control. */
+  variants?: PropMeta['variants'];
   /** The value in the document (`undefined`: not set). */
   value: JsonValue | undefined;
   /**
@@ -95,7 +98,7 @@ export function fieldModel(prop: PropMeta, value: JsonValue | undefined): FieldM
     name: prop.name,
     label: prop.label || prop.name,
     kind: prop.kind,
-    control: CONTROLS[prop.kind] ?? 'text',
+    control: prop.kind === 'json' && prop.variants?.length ? 'variants' : (CONTROLS[prop.kind] ?? 'text'),
     required: prop.required === true,
     secret: prop.secret === true,
     help: prop.help,
@@ -103,6 +106,7 @@ export function fieldModel(prop: PropMeta, value: JsonValue | undefined): FieldM
     defaultValue: prop.default,
     options: prop.options ?? [],
     optionsFrom: prop.options_from,
+    variants: prop.variants,
     value,
     template: !isTextKind(prop.kind) && isTemplate(value),
     extra: false,

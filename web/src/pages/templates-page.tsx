@@ -4,7 +4,18 @@ import { AppHeader } from '../components/app-header';
 import { ErrorMessage } from '../components/error-message';
 import { Loading } from '../components/loading';
 import { useCatalog } from '../store/catalog-store';
-import { filterTemplates, NO_FILTER, piecesOf, segmentCounts, segmentLabel, SEGMENT_LABELS, type TemplateFilter } from '../templates/model';
+import { navigate } from '../router';
+import {
+  filterTemplates,
+  NO_FILTER,
+  piecesOf,
+  segmentCounts,
+  segmentLabel,
+  SEGMENT_LABELS,
+  templateFilterFromSearch,
+  templateFilterToSearch,
+  type TemplateFilter,
+} from '../templates/model';
 import { TemplateCard } from '../templates/template-card';
 import { TemplatePreview } from '../templates/template-preview';
 import { templates as templatesApi } from '../templates/templates-api';
@@ -15,7 +26,8 @@ import { UseTemplateDialog } from '../templates/use-template-dialog';
 export function TemplatesPage() {
   const [data, setData] = useState<TemplateList | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [filter, setFilter] = useState<TemplateFilter>(NO_FILTER);
+  // The filter lives in the address too, so a reload or a shared link shows the same templates.
+  const [filter, setFilter] = useState<TemplateFilter>(() => templateFilterFromSearch(window.location.search));
   const [previewing, setPreviewing] = useState<TemplateSummary | null>(null);
   const [using, setUsing] = useState<TemplateSummary | null>(null);
   const catalog = useCatalog();
@@ -47,6 +59,9 @@ export function TemplatesPage() {
   const segments = data?.segments.length ? data.segments : Object.keys(SEGMENT_LABELS);
   const filtered = filter.segment !== '' || filter.piece !== '' || filter.search.trim() !== '';
   const set = (patch: Partial<TemplateFilter>) => setFilter((f) => ({ ...f, ...patch }));
+  useEffect(() => {
+    navigate(`${window.location.pathname}${templateFilterToSearch(filter)}`, { replace: true });
+  }, [filter]);
 
   return (
     <>

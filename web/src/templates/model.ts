@@ -34,6 +34,22 @@ export interface TemplateFilter {
 
 export const NO_FILTER: TemplateFilter = { segment: '', piece: '', search: '' };
 
+/** The page address's query string for a filter (`?segment=sales&app=hubspot&q=deal`), '' for none. */
+export function templateFilterToSearch(filter: TemplateFilter): string {
+  const params = new URLSearchParams();
+  if (filter.segment) params.set('segment', filter.segment);
+  if (filter.piece) params.set('app', filter.piece);
+  if (filter.search.trim()) params.set('q', filter.search);
+  const qs = params.toString();
+  return qs ? `?${qs}` : '';
+}
+
+/** A filter from a page address's query string (a shared or reloaded gallery link). */
+export function templateFilterFromSearch(search: string): TemplateFilter {
+  const params = new URLSearchParams(search);
+  return { segment: params.get('segment') ?? '', piece: params.get('app') ?? '', search: params.get('q') ?? '' };
+}
+
 /**
  * The templates matching every filter. Search is case-insensitive and every word must appear in
  * the template's name, description, tags or the names of the apps it uses (`pieceName`).

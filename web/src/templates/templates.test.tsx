@@ -13,6 +13,8 @@ import {
   segmentCounts,
   segmentLabel,
   SEGMENT_LABELS,
+  templateFilterFromSearch,
+  templateFilterToSearch,
   unchosen,
   useTemplateBody,
 } from './model';
@@ -203,5 +205,17 @@ describe('the gallery views', () => {
   it('routes /templates to the gallery', () => {
     expect(matchRoute('/templates')).toEqual({ page: 'templates' });
     expect(matchRoute('/templates/')).toEqual({ page: 'templates' });
+  });
+});
+
+describe('the gallery filter in the address', () => {
+  it('round-trips and leaves out empty parts', () => {
+    const filter = { segment: 'recruiting', piece: 'hubspot', search: 'interview invite' };
+    const qs = templateFilterToSearch(filter);
+    expect(qs).toBe('?segment=recruiting&app=hubspot&q=interview+invite');
+    expect(templateFilterFromSearch(qs)).toEqual(filter);
+    expect(templateFilterToSearch(NO_FILTER)).toBe('');
+    expect(templateFilterFromSearch('')).toEqual(NO_FILTER);
+    expect(templateFilterToSearch({ ...NO_FILTER, search: '   ' })).toBe('');
   });
 });

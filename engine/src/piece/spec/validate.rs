@@ -116,6 +116,7 @@ fn prop(name: &str, label: &str, kind: PropKind, required: bool, help: &str) -> 
         secret: false,
         options: Vec::new(),
         options_from: None,
+        variants: Vec::new(),
     }
 }
 

@@ -108,13 +108,13 @@ fn props() -> Vec<PropMeta> {
             .build(),
         Prop::new("auth", "Authentication", PropKind::Json)
             .help(
-                "`{\"type\": \"none\"}`, `{\"type\": \"basic\", \"username\", \"password\"}`, \
-                 `{\"type\": \"bearer\", \"token\"}`, `{\"type\": \"header\", \"name\", \
-                 \"value\"}` or `{\"type\": \"query\", \"name\", \"value\"}`. When absent, the \
-                 step's connection (same fields) is used.",
+                "How the request authenticates: none, a bearer token, username and password, or \
+                 a key in a header or the query string. When not set, the step's connection (same \
+                 fields) is used.",
             )
             .example(json!({ "type": "bearer", "token": "YOUR_API_TOKEN" }))
             .secret()
+            .variants(auth_variants())
             .build(),
         Prop::new("timeout_sec", "Timeout (seconds)", PropKind::Number)
             .help(
@@ -157,5 +157,33 @@ fn props() -> Vec<PropMeta> {
             .default(json!(false))
             .example(json!(true))
             .build(),
+    ]
+}
+
+/// The `auth` prop's shapes, for the editor's form.
+fn auth_variants() -> Vec<(&'static str, &'static str, Vec<PropMeta>)> {
+    let text =
+        |name: &str, label: &str| Prop::new(name, label, PropKind::ShortText).required().build();
+    let secret = |name: &str, label: &str| {
+        Prop::new(name, label, PropKind::ShortText).required().secret().build()
+    };
+    vec![
+        ("none", "None", vec![]),
+        ("bearer", "Bearer token", vec![secret("token", "Token")]),
+        (
+            "basic",
+            "Username and password",
+            vec![text("username", "Username"), secret("password", "Password")],
+        ),
+        (
+            "header",
+            "A key in a header",
+            vec![text("name", "Header name"), secret("value", "Value")],
+        ),
+        (
+            "query",
+            "A key in the query string",
+            vec![text("name", "Parameter name"), secret("value", "Value")],
+        ),
     ]
 }

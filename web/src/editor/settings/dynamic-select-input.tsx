@@ -9,6 +9,7 @@ import { describedBy } from './field-shell';
 /**
  * A dropdown whose options come from the vendor (`POST /api/v1/pieces/{piece}/options`), loaded
  * with the step's connection and the props the options depend on; reloaded when those change.
+ * "Type a value…" switches to a text box for a value the list does not offer (`#sales-leads`).
  */
 export function DynamicSelectInput({
   id,
@@ -43,6 +44,8 @@ export function DynamicSelectInput({
   const dependsKey = JSON.stringify(depends);
   const [state, setState] = useState<{ options: SelectOption[] | null; loading: boolean; error: string | null }>({ options: null, loading: false, error: null });
   const [reload, setReload] = useState(0);
+  // Typing a value (a channel name, an id) works without a connection or when the list lacks it.
+  const [typing, setTyping] = useState(false);
 
   useEffect(() => {
     if (blocked) return;
@@ -62,6 +65,23 @@ export function DynamicSelectInput({
   const index = optionIndex(options, value);
   const unknownCurrent = !isEmptyValue(value) && index < 0;
   const statusId = `${id}-status`;
+  if (typing) {
+    return (
+      <div className="inline-row">
+          <input
+            id={id}
+            type="text"
+            value={typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value)}
+            aria-required={required || undefined}
+            aria-describedby={describedBy(id, help, null)}
+            onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
+          />
+          <button type="button" className="button small" onClick={() => setTyping(false)}>
+            Choose from the list
+          </button>
+      </div>
+    );
+  }
   return (
     <>
       <div className="inline-row">
@@ -75,6 +95,10 @@ export function DynamicSelectInput({
           onChange={(e) => {
             const v = e.target.value;
             if (v === 'current') return;
+            if (v === 'typed') {
+              setTyping(true);
+              return;
+            }
             onChange(v === '' ? undefined : options[Number(v)]?.value);
           }}
         >
@@ -85,6 +109,7 @@ export function DynamicSelectInput({
               {o.label}
             </option>
           ))}
+          <option value="typed">Type a value…</option>
         </select>
         <button type="button" className="button small" onClick={() => setReload((n) => n + 1)} disabled={!!blocked || state.loading} aria-label="Reload the choices">
           ↻

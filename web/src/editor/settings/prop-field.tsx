@@ -11,6 +11,7 @@ import { ListEditor } from './list-editor';
 import { MultiSelectInput } from './multi-select-input';
 import { NumberInput } from './number-input';
 import { SecretInput } from './secret-input';
+import { VariantsInput } from './variants-input';
 
 /** What a field needs to know about its step beyond its own metadata. */
 export interface FieldContext {
@@ -51,6 +52,7 @@ export function PropField({ id, field, context, onChange }: { id: string; field:
   const group =
     !reference &&
     (field.control === 'multi_select' ||
+      field.control === 'variants' ||
       (field.control === 'key_value' && isObjectOrAbsent(field.value)) ||
       (field.control === 'array' && isSimpleList(field.value)));
   const checkbox = !reference && field.control === 'checkbox';
@@ -157,6 +159,8 @@ function Input({ id, field, context, onChange }: { id: string; field: FieldModel
         </select>
       );
     }
+    case 'variants':
+      return <VariantsInput id={id} field={field} context={context} onChange={onChange} />;
     case 'dynamic_select':
       if (!context.action || !field.optionsFrom) {
         return templateInput(field.placeholder);
