@@ -112,6 +112,7 @@ fn prop(name: &str, kind: PropKind, required: bool) -> PropMeta {
         secret: name == "token",
         options: Vec::new(),
         options_from: None,
+        variants: Vec::new(),
     }
 }
 
