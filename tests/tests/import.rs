@@ -36,6 +36,11 @@ async fn setup(tag: &str, connections: &[(&str, &str)]) -> Setup {
             "/hubspot/crm/v3/objects/contacts",
             json!({ "id": "901", "properties": { "firstname": "Ada" } }),
         ),
+        (
+            "POST",
+            "/hubspot/crm/v3/objects/contacts/batch/upsert",
+            json!({ "status": "COMPLETE", "results": [{ "id": "902", "properties": {} }] }),
+        ),
         ("POST", "/slack/auth.test", json!({ "ok": true, "user_id": "U1" })),
         (
             "POST",
@@ -209,12 +214,78 @@ async fn an_activepieces_template_is_imported_with_its_report_and_runs() {
 }
 
 #[tokio::test]
+async fn an_n8n_workflow_is_imported_with_its_report_and_runs() {
+    let s = setup(
+        "import-n8n",
+        &[
+            ("HubSpot Private App", "hubspot"),
+            ("Slack Bot", "slack"),
+            ("Google Sheets (ops)", "google_sheets"),
+        ],
+    )
+    .await;
+    let text = fixture("n8n", "vapi_qualified_lead.json");
+    let (status, flow) = s.import(&text).await;
+    assert_eq!(status, StatusCode::CREATED, "{flow}");
+    assert_eq!(flow["problems"], json!([]), "{flow}");
+    let import = &flow["import"];
+    assert_eq!(import["source"], "n8n");
+    assert_eq!(import["summary"], "5 mapped, 1 approximated, 0 unsupported");
+    assert_eq!(
+        outcomes(import),
+        [
+            ("Vapi Call Ended", "mapped"),
+            ("Qualified?", "mapped"),
+            ("Upsert HubSpot Contact", "mapped"),
+            ("Alert #sales-leads", "mapped"),
+            ("Log Unqualified Call", "mapped"),
+            ("Sticky Note", "approximated"),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    let notes = import["notes"].to_string();
+    assert!(notes.contains("error workflow"), "{notes}");
+    let original: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(flow["document"]["ui"]["import"]["original"], original);
+
+    let id = flow["id"].as_str().unwrap();
+    s.publish(id).await;
+    let call = json!({ "message": {
+        "type": "end-of-call-report", "endedReason": "customer-ended-call", "durationSeconds": 95,
+        "customer": { "number": "+4915112345678" },
+        "analysis": { "summary": "Wants a demo next week", "structuredData": {
+            "qualified": true, "email": "ada@example.com", "name": "Ada Lovelace"
+        } }
+    } });
+    let run = s.deliver(id, call).await;
+    assert_eq!(run["status"], "succeeded", "{run}");
+    assert_eq!(run["steps"]["log_unqualified_call"]["status"], "skipped");
+    let upsert = body_of(&s.posts_to("/hubspot/crm/v3/objects/contacts/batch/upsert").await[0]);
+    let properties = &upsert["inputs"][0]["properties"];
+    assert_eq!(properties["email"], "ada@example.com");
+    assert_eq!(properties["firstname"], "Ada");
+    assert_eq!(properties["company"], "Unknown", "the `||` default");
+    assert_eq!(properties["hs_lead_status"], "NEW");
+    let message = body_of(&s.posts_to("/slack/chat.postMessage").await[0]);
+    assert_eq!(message["channel"], "C0123SALES");
+    assert_eq!(
+        message["text"],
+        ":fire: Qualified lead Ada Lovelace (+4915112345678): Wants a demo next week [CUSTOMER-ENDED-CALL]"
+    );
+}
+
+#[tokio::test]
 async fn files_that_cannot_be_imported_say_why_and_where() {
     let s = setup("import-bad", &[]).await;
     let cases = [
         ("{ \"nodes\": [", "unrecognised_import", "line 1"),
         ("[1, 2]", "unrecognised_import", "JSON array"),
         ("{ \"hello\": 1 }", "unrecognised_import", "found the keys hello"),
+        (
+            r#"{ "name": "n", "nodes": [{ "name": "A", "parameters": {} }], "connections": {} }"#,
+            "invalid_import",
+            "",
+        ),
         (
             r#"{ "displayName": "x", "trigger": { "name": "trigger", "type": "PIECE_TRIGGER",
                  "settings": { "pieceName": "@activepieces/piece-webhook", "triggerName": "catch_webhook", "input": {} },
@@ -230,7 +301,8 @@ async fn files_that_cannot_be_imported_say_why_and_where() {
         let message = body["error"]["message"].as_str().unwrap();
         assert!(message.contains(fragment), "{text}: {message}");
         if code == "invalid_import" {
-            assert_eq!(body["error"]["path"], "$.trigger.nextAction.type", "{body}");
+            let path = body["error"]["path"].as_str().unwrap();
+            assert!(["$.nodes[0].type", "$.trigger.nextAction.type"].contains(&path), "{body}");
         }
     }
     // Nothing was created by the failures.
