@@ -14,6 +14,7 @@ mod ids;
 mod n8n;
 pub mod placeholder;
 mod report;
+mod rhai_text;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -69,9 +70,7 @@ pub enum ImportError {
         column: usize,
     },
     /// JSON, but none of the formats we read.
-    #[error(
-        "the file is not a Switchboard flow, an n8n workflow or an ActivePieces flow: {hint}"
-    )]
+    #[error("the file is not a Switchboard flow, an n8n workflow or an ActivePieces flow: {hint}")]
     UnknownFormat {
         /// What was looked for and not found.
         hint: String,

@@ -30,7 +30,8 @@ mod tests {
 
     #[test]
     fn placeholder_is_a_valid_disabled_code_step_keeping_the_original() {
-        let original = json!({ "type": "n8n-nodes-base.code", "parameters": { "jsCode": "return 1;" } });
+        let original =
+            json!({ "type": "n8n-nodes-base.code", "parameters": { "jsCode": "return 1;" } });
         let s = step("code", "Code", "n8n", "JavaScript cannot run here", &original);
         assert_eq!(s["disabled"], true);
         let script = s["script"].as_str().unwrap();

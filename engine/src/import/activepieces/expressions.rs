@@ -244,23 +244,7 @@ fn rhai_property(name: &str) -> bool {
 }
 
 /// A rhai string literal.
-pub(super) fn rhai_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+pub(super) use crate::import::rhai_text::string_literal as rhai_string;
 
 /// Appends `keys` to `base` as rhai accessors (`.name`, `["odd-name"]`, `[0]`); with `optional`,
 /// each accessor tolerates a missing value before it (`?.`, `?[`).

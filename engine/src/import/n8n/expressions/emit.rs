@@ -160,23 +160,7 @@ fn is_plain(name: &str) -> bool {
 }
 
 /// A rhai string literal.
-pub(in crate::import::n8n) fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+pub(in crate::import::n8n) use crate::import::rhai_text::string_literal as quote;
 
 /// A rhai number literal.
 pub(in crate::import::n8n) fn number(n: f64) -> String {
