@@ -168,6 +168,24 @@ impl Setup {
         let flow: Value = r.json().await.unwrap();
         assert_eq!(flow["missing_connections"], json!([]), "{flow}");
         let flow_id = flow["id"].as_str().unwrap().to_owned();
+        // The template's sample is the new flow's trigger sample (for the data picker and the
+        // first test) before any test ran.
+        let samples: Value = self
+            .client
+            .get(self.server.at(&format!("/api/v1/flows/{flow_id}/samples")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let trigger_id = flow["document"]["trigger"]["id"].as_str().unwrap();
+        let expected = match self.sample_of(id).await {
+            v if v.get("trigger").is_some() => v["trigger"].clone(),
+            _ => samples["samples"][trigger_id].clone(),
+        };
+        assert!(samples["samples"][trigger_id].is_object(), "{id}: {samples}");
+        assert_eq!(samples["samples"][trigger_id], expected, "{id}");
         // The only thing left to the user: the call platform's secret, where there is one.
         let mut doc = flow["document"].clone();
         for p in flow["problems"].as_array().unwrap() {

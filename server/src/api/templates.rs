@@ -170,10 +170,27 @@ pub async fn use_template(
     let problems = super::flows::problems(&state, &parsed);
     let flow_id = super::flows::new_flow_id();
     let row = state.runtime.store().create_flow(&flow_id, &document, req.folder.as_deref()).await?;
+    // The template's sample becomes the flow's trigger sample: the data picker shows its fields
+    // and the first test can use it, before any real delivery arrived.
+    if let Some(sample) = template_trigger_sample(&state, t, &document) {
+        let samples = BTreeMap::from([(parsed.trigger.id.clone(), sample)]);
+        state.runtime.store().save_samples(&flow_id, &samples).await?;
+    }
     let mut v = super::flows::view(&state, &row, Some(problems));
     let missing: Vec<&str> =
         needed.into_iter().filter(|n| !req.connections.contains_key(*n)).collect();
     v["missing_connections"] = json!(missing);
     v["template"] = json!(t.id);
     Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// The trigger value a template is tested with: its `sample_trigger`, or the trigger output of the
+/// platform sample event it names.
+fn template_trigger_sample(state: &AppState, t: &Template, draft: &Value) -> Option<Value> {
+    if let Some(value) = &t.file.sample_trigger {
+        return Some(value.clone());
+    }
+    let event = t.file.sample.as_deref()?;
+    let meta = super::flows::trigger_meta(state, draft)?;
+    meta.samples.iter().find(|s| s.event == event).map(|s| s.output.clone())
 }

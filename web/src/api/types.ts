@@ -143,6 +143,8 @@ export interface TriggerSample {
   event: string;
   label: string;
   payload: JsonValue;
+  /** What `trigger` holds for it. */
+  output?: JsonValue;
 }
 
 export interface TriggerMeta {

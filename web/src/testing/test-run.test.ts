@@ -18,8 +18,8 @@ const callTrigger: TriggerMeta = {
   props: [],
   sample_output: { type: 'fallback' },
   samples: [
-    { event: 'end-of-call-report', label: 'End of call report', payload: {} },
-    { event: 'tool-calls', label: 'Tool call', payload: {} },
+    { event: 'end-of-call-report', label: 'End of call report', payload: {}, output: { call: { status: 'ended' } } },
+    { event: 'tool-calls', label: 'Tool call', payload: {}, output: { tool: { name: 'lookup' } } },
   ],
 };
 const hookTrigger: TriggerMeta = { name: 'catch', label: 'Webhook', description: '', props: [], sample_output: { body: { name: 'Ada' } } };
@@ -76,10 +76,17 @@ describe('mapping a test run into samples and results', () => {
 
 describe('the test dialog’s choice of sample', () => {
   it('offers a call trigger’s first sample event, sent by event name', () => {
-    const choice = initialChoice(callTrigger, { old: true });
+    const choice = initialChoice(callTrigger, undefined);
     expect(choice).toEqual({ kind: 'sample', event: 'end-of-call-report' });
     expect(testBody(choice, callTrigger)).toEqual({ body: { sample: 'end-of-call-report' } });
     expect(testBody({ kind: 'sample', event: 'tool-calls' }, callTrigger)).toEqual({ body: { sample: 'tool-calls' } });
+  });
+
+  it('comes back to what was last tested: the same sample event, or the same own data', () => {
+    expect(initialChoice(callTrigger, { tool: { name: 'lookup' } })).toEqual({ kind: 'sample', event: 'tool-calls' });
+    // A template's hand-made sample (or JSON typed before) is offered as own data.
+    const own = { call: { extracted: { interested: true } } };
+    expect(initialChoice(callTrigger, own)).toEqual({ kind: 'json', text: JSON.stringify(own, null, 2) });
   });
 
   it('refuses an event the trigger does not have, and no event', () => {

@@ -25,7 +25,15 @@ export function hasSampleEvents(meta: Pick<TriggerMeta, 'samples'> | undefined):
  * sample output, else an empty object.
  */
 export function initialChoice(meta: Pick<TriggerMeta, 'samples' | 'sample_output'> | undefined, lastTriggerSample: unknown): TestChoice {
-  const first = meta?.samples?.[0];
+  const samples = meta?.samples ?? [];
+  if (lastTriggerSample !== undefined && samples.length > 0) {
+    // The sample event last tested with (or a template's), else the user's own data from last time
+    // (a template's hand-made sample, or JSON typed before).
+    const last = JSON.stringify(lastTriggerSample);
+    const same = samples.find((s) => s.output !== undefined && JSON.stringify(s.output) === last);
+    return same ? { kind: 'sample', event: same.event } : jsonChoice(meta, lastTriggerSample);
+  }
+  const first = samples[0];
   if (first) return { kind: 'sample', event: first.event };
   return jsonChoice(meta, lastTriggerSample);
 }
