@@ -71,6 +71,7 @@ mod convert;
 mod engine;
 mod error;
 mod helpers;
+pub(crate) use helpers::check_pattern;
 mod interpolation;
 mod references;
 mod sandbox;

@@ -280,6 +280,18 @@ const HELPERS: Record<string, Helper> = {
     arity('starts_with', args, 2, 2, pos);
     return text('starts_with', args[0]!, pos).startsWith(text('starts_with', args[1]!, pos));
   },
+  matches: (args, pos) => {
+    arity('matches', args, 2, 2, pos);
+    const pattern = text('matches', args[1]!, pos);
+    // The engine's inline flags, `(?i)` and friends, are JavaScript's flags.
+    const inline = /^\(\?([ims]+)\)/.exec(pattern);
+    try {
+      const re = new RegExp(inline ? pattern.slice(inline[0].length) : pattern, `u${inline?.[1] ?? ''}`);
+      return re.test(text('matches', args[0]!, pos));
+    } catch {
+      throw new ExprError(`matches: the pattern "${pattern}" is not valid`, pos);
+    }
+  },
   ends_with: (args, pos) => {
     arity('ends_with', args, 2, 2, pos);
     return text('ends_with', args[0]!, pos).endsWith(text('ends_with', args[1]!, pos));

@@ -82,6 +82,9 @@ describe('evaluator', () => {
   it('runs methods and helpers', () => {
     expect(val('trigger.call.status.contains("End")')).toBe(true);
     expect(val('lower(trigger.call.status).starts_with("end")')).toBe(true);
+    expect(val('trigger.call.status.matches("^End")')).toBe(true);
+    expect(val('matches(trigger.call.status, "(?i)^END")')).toBe(true);
+    expect(val('matches("abc", "\\\\d")')).toBe(false);
     expect(val('trigger.call.status.ends_with("x")')).toBe(false);
     expect(val('trigger.call.status.len()')).toBe(5);
     expect(val('trigger.call.tags.contains("b")')).toBe(true);
@@ -216,7 +219,7 @@ describe('autocomplete', () => {
     expect(labels('steps.')).toEqual(['lead', 'empty']);
     expect(labels('trigger.call.')).toEqual(['from', 'duration', 'status', 'ok', 'tags']);
     expect(labels('trigger.call.d')).toEqual(['duration']);
-    expect(labels('trigger.call.status.')).toEqual(['contains', 'starts_with', 'ends_with', 'len']);
+    expect(labels('trigger.call.status.')).toEqual(['contains', 'starts_with', 'ends_with', 'matches', 'len']);
   });
   it('inserts bracket access for keys that are not identifiers', () => {
     const text = 'steps.lead.';

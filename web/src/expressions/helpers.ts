@@ -67,5 +67,6 @@ export const TEXT_METHODS: readonly HelperDoc[] = [
   { name: 'contains', signature: 'text.contains("a")', description: 'True when the text contains "a" (or a list contains the item).' },
   { name: 'starts_with', signature: 'text.starts_with("a")', description: 'True when the text starts with "a".' },
   { name: 'ends_with', signature: 'text.ends_with("a")', description: 'True when the text ends with "a".' },
+  { name: 'matches', signature: 'text.matches("^\\d+$")', description: 'True when a regular expression matches the text; "(?i)" ignores case.' },
   { name: 'len', signature: 'text.len()', description: 'The number of characters (or items of a list).' },
 ];

@@ -14,8 +14,10 @@ mod dates;
 mod json;
 mod misc;
 mod numbers;
+mod pattern;
 mod phone;
 
+pub(crate) use pattern::check as check_pattern;
 pub(crate) use phone::{warm_up_if_used, warm_up_in_background};
 mod strings;
 
@@ -36,6 +38,7 @@ pub(crate) fn register(engine: &mut Engine) {
     dates::register(engine);
     json::register(engine);
     numbers::register(engine);
+    pattern::register(engine);
     phone::register(engine);
     misc::register(engine);
 

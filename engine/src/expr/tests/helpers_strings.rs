@@ -120,3 +120,22 @@ fn helpful_error_for_a_missing_value() {
     assert_message(&error, "use default(x, fallback)");
     assert_eq!(error.column, Some(17));
 }
+
+#[test]
+fn matches_tests_a_regular_expression() {
+    assert_eq!(eval("trigger.email.matches(\"@Example\\\\.com$\")"), json!(true));
+    assert_eq!(eval("matches(trigger.email, \"^ada\")"), json!(false));
+    assert_eq!(eval("matches(trigger.email, \"(?i)^ada\")"), json!(true));
+    assert_eq!(eval("matches(\"+49 151 1234\", \"^\\\\+\\\\d{2}\")"), json!(true));
+    // The same pattern again comes from the cache.
+    assert_eq!(
+        eval("[matches(\"a1\", \"\\\\d\"), matches(\"b\", \"\\\\d\")]"),
+        json!([true, false])
+    );
+    assert_message(
+        &eval_err("matches(\"x\", \"(unclosed\")"),
+        "matches: the pattern \"(unclosed\" is not valid",
+    );
+    // Look-around is not supported (every pattern runs in linear time).
+    assert_message(&eval_err("matches(\"x\", \"(?=x)\")"), "matches: the pattern");
+}

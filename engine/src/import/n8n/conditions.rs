@@ -146,6 +146,12 @@ fn compare(
         operand(tr, right, ty, reads)?
     };
     let (mut lc, mut rc) = (l.code.clone(), r.code.clone());
+    if ty == "string" && matches!(op, "regex" | "notRegex") {
+        let pattern = regex_pattern(right, opts.case_sensitive)?;
+        let test =
+            format!("matches(to_string({lc}), {})", super::expressions::emit::quote(&pattern));
+        return Ok(if op == "regex" { test } else { format!("!{test}") });
+    }
     if ty == "string" && !opts.case_sensitive {
         lc = format!("lower(to_string({lc}))");
         rc = match right.as_str() {
@@ -191,9 +197,6 @@ fn compare(
             "notStartsWith" => format!("!{lc}.starts_with({rc})"),
             "endsWith" => format!("{lc}.ends_with({rc})"),
             "notEndsWith" => format!("!{lc}.ends_with({rc})"),
-            "regex" | "notRegex" => {
-                return Err("regular-expression conditions have no equivalent here".into());
-            }
             _ => return Err(unsupported()),
         },
         "number" => match op {
@@ -239,4 +242,26 @@ fn compare(
         },
         _ => return Err(unsupported()),
     })
+}
+
+/// n8n's regex operand (`/^\d+$/i` or a bare pattern) as a pattern for our `matches` helper, with
+/// its flags inline (`(?i)`); refused when it is an expression or uses what our regular
+/// expressions lack (look-around, back-references).
+fn regex_pattern(right: &Value, case_sensitive: bool) -> Result<String, String> {
+    let text = match right.as_str() {
+        Some(t) if !t.starts_with('=') => t,
+        _ => return Err("a regular expression given by an expression is not supported".into()),
+    };
+    let (body, flags) = match text.strip_prefix('/').and_then(|rest| rest.rsplit_once('/')) {
+        Some((body, flags)) if flags.chars().all(|c| "gimsuyd".contains(c)) => (body, flags),
+        _ => (text, ""),
+    };
+    let mut inline: String = flags.chars().filter(|c| "ims".contains(*c)).collect();
+    if !case_sensitive && !inline.contains('i') {
+        inline.push('i');
+    }
+    let pattern = if inline.is_empty() { body.to_owned() } else { format!("(?{inline}){body}") };
+    crate::expr::check_pattern(&pattern)
+        .map_err(|e| format!("the regular expression {text:?} cannot be used here: {e}"))?;
+    Ok(pattern)
 }
