@@ -18,27 +18,28 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const TWILIO_SID: &str = "AC00000000000000000000000000000042";
 
-/// Every template, by id: the gallery lists exactly these, and each has a test below.
+/// Every template, in the gallery's order (by use case, then name): the gallery lists exactly
+/// these, and each has a test below.
 const TEMPLATES: [&str; 19] = [
+    "sales-call-to-mailchimp-audience",
+    "sales-hot-lead-sms",
+    "mid-call-hubspot-lookup",
+    "sales-no-answer-follow-up",
+    "sales-qualified-call-to-hubspot",
+    "sales-qualified-call-to-salesforce",
+    "recruiting-interested-candidate-to-hubspot",
+    "recruiting-interested-candidate-to-pipedrive",
+    "recruiting-screening-to-google-sheets",
     "lead-gen-qualified-lead-per-client",
     "market-research-daily-summary-email",
     "market-research-survey-to-airtable",
     "market-research-survey-to-google-sheets",
+    "multi-location-calls-to-location-channels",
     "mid-call-book-appointment-hubspot",
     "mid-call-check-availability-calcom",
-    "mid-call-hubspot-lookup",
-    "multi-location-calls-to-location-channels",
     "operations-call-log-to-google-sheets",
     "operations-failed-run-alert",
     "operations-failed-run-alert-email",
-    "recruiting-interested-candidate-to-hubspot",
-    "recruiting-interested-candidate-to-pipedrive",
-    "recruiting-screening-to-google-sheets",
-    "sales-call-to-mailchimp-audience",
-    "sales-hot-lead-sms",
-    "sales-no-answer-follow-up",
-    "sales-qualified-call-to-hubspot",
-    "sales-qualified-call-to-salesforce",
 ];
 
 /// The trigger props that hold the call platform's secret, which the user sets after using a

@@ -76,7 +76,7 @@ pub const SEGMENTS: &[&str] = &[
     "operations",
 ];
 
-/// Every embedded template, by id, parsed once; a file that does not parse is logged and left
+/// Every embedded template, parsed once, by use case then name; a file that does not parse is logged and left
 /// out (the templates' tests fail on it first).
 pub fn all() -> &'static [Template] {
     static ALL: std::sync::OnceLock<Vec<Template>> = std::sync::OnceLock::new();
@@ -97,7 +97,12 @@ fn parse_all() -> Vec<Template> {
             }
         })
         .collect();
-    out.sort_by(|a, b| a.id.cmp(&b.id));
+    // By use case (sales first, as the segments are listed), then by name.
+    let rank = |t: &Template| {
+        let first = t.file.segments.first().map(String::as_str);
+        SEGMENTS.iter().position(|s| Some(*s) == first).unwrap_or(SEGMENTS.len())
+    };
+    out.sort_by(|a, b| (rank(a), &a.file.name).cmp(&(rank(b), &b.file.name)));
     out
 }
 
