@@ -72,15 +72,17 @@ enum Command {
     /// says node by node what was mapped, approximated or not converted (also checks our own
     /// documents). Prints the document, or saves it as a new draft flow with `--save`.
     Import {
-        /// The exported file (JSON).
-        file: PathBuf,
-        /// Save it as a new draft flow in the instance's database instead of printing it.
+        /// The exported files (JSON); a file may hold an array of flows (`n8n export:workflow
+        /// --all`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Save them as new draft flows in the instance's database instead of printing them.
         #[arg(long)]
         save: bool,
         /// With `--save`: the folder to put the flow in.
         #[arg(long, requires = "save")]
         folder: Option<String>,
-        /// Print one JSON object (document, import report, problems) instead of text.
+        /// Print JSON (document, import report, problems; an array for several flows).
         #[arg(long)]
         json: bool,
         #[command(flatten)]
@@ -125,8 +127,8 @@ fn main() -> ExitCode {
         Command::User { command: UserCommand::Create { email, password, data } } => {
             serve::create_user(data, &email, &password).map(|()| ExitCode::SUCCESS)
         }
-        Command::Import { file, save, folder, json, data } => cli::import::run(
-            &file,
+        Command::Import { files, save, folder, json, data } => cli::import::run(
+            &files,
             &cli::import::ImportOptions {
                 save: save.then_some(&data),
                 folder: folder.as_deref(),

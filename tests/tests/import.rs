@@ -368,3 +368,52 @@ fn the_cli_prints_the_document_and_the_report_or_saves_the_flow() {
     assert_eq!(list["flows"][0]["name"], doc["name"]);
     assert_eq!(list["flows"][0]["folder"], "Imported");
 }
+
+#[test]
+fn the_cli_imports_an_n8n_export_of_several_workflows() {
+    // What `n8n export:workflow --all` writes: an array of workflows; here one of them is broken.
+    let n8n = |name: &str| serde_json::from_str::<Value>(&fixture("n8n", name)).unwrap();
+    let all = json!([
+        n8n("vapi_qualified_lead.json"),
+        n8n("webhook_switch_router.json"),
+        { "name": "broken", "nodes": [{ "name": "A", "parameters": {} }], "connections": {} }
+    ]);
+    let dir = TempDir::new("import-many");
+    let file = dir.write("workflows.json", &all.to_string());
+
+    // Printing several flows needs --save or --json.
+    let out = switchboard(&["import", &file], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2 flows to import: save them with --save")
+    );
+
+    let listed = switchboard(&["import", &file, "--json"], &[]);
+    assert_eq!(listed.status.code(), Some(1), "one element could not be imported");
+    let listed: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let sources: Vec<&str> =
+        listed.as_array().unwrap().iter().map(|f| f["source"].as_str().unwrap()).collect();
+    assert!(sources[0].ends_with("workflows.json[0]") && sources[1].ends_with("workflows.json[1]"));
+
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let out = switchboard(&["import", &file, "--save", "--data-dir", data], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("workflows.json[2]: n8n file, at $[2].nodes[0].type"), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).matches("saved as flow ").count(), 2);
+    let server = Server::start(std::path::Path::new(data), &[], &[]);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let list: Value = runtime.block_on(async {
+        http_client().get(server.at("/api/v1/flows")).send().await.unwrap().json().await.unwrap()
+    });
+    let mut names: Vec<&str> =
+        list["flows"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    names.sort_unstable();
+    let mut expected = [
+        n8n("vapi_qualified_lead.json")["name"].as_str().unwrap().to_owned(),
+        n8n("webhook_switch_router.json")["name"].as_str().unwrap().to_owned(),
+    ];
+    expected.sort_unstable();
+    assert_eq!(names, expected);
+}

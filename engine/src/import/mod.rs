@@ -95,16 +95,48 @@ impl ImportError {
             _ => None,
         }
     }
+
+    /// The same error for element `index` of an array of flows.
+    fn at_index(self, index: usize) -> Self {
+        match self {
+            Self::Malformed { format, path, message } => Self::Malformed {
+                format,
+                path: format!("$[{index}]{}", path.strip_prefix('$').unwrap_or(&path)),
+                message,
+            },
+            Self::UnknownFormat { hint } => {
+                Self::UnknownFormat { hint: format!("element {index} of the array: {hint}") }
+            }
+            other => other,
+        }
+    }
 }
 
 /// Reads a file's text in whichever supported format it is written.
 pub fn import_text(text: &str) -> Result<Imported, ImportError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| ImportError::NotJson {
+    import_value(parse_json(text)?)
+}
+
+/// Reads a file that may hold several flows: a JSON array of them (what `n8n export:workflow
+/// --all` writes) gives one result per element, in order, an element's error naming its index
+/// (`$[2].nodes[0].type`); any other document gives one result.
+pub fn import_text_many(text: &str) -> Result<Vec<Result<Imported, ImportError>>, ImportError> {
+    match parse_json(text)? {
+        Value::Array(items) if !items.is_empty() => Ok(items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| import_value(item).map_err(|e| e.at_index(i)))
+            .collect()),
+        value => Ok(vec![import_value(value)]),
+    }
+}
+
+fn parse_json(text: &str) -> Result<Value, ImportError> {
+    serde_json::from_str(text).map_err(|e| ImportError::NotJson {
         message: e.to_string().split(" at line").next().unwrap_or_default().to_string(),
         line: e.line(),
         column: e.column(),
-    })?;
-    import_value(value)
+    })
 }
 
 /// Converts an already-parsed document.
@@ -157,7 +189,10 @@ fn unknown_hint(value: &Value) -> String {
                 keys.join(", ")
             )
         }
-        Value::Array(_) => "it is a JSON array; export a single flow".into(),
+        Value::Array(_) => {
+            "it is a JSON array (several flows: `switchboard import FILE --save` imports each)"
+                .into()
+        }
         _ => "it is not a JSON object".into(),
     }
 }
