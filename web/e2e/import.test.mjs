@@ -63,5 +63,12 @@ test('an ActivePieces export is imported with its report and opened in the edito
   assert.match(json, /Imported from ActivePieces, not converted/);
   await shot('placeholder');
 
+  // A step that was skipped in ActivePieces came in turned off; it can be turned back on.
+  await page.getByRole('group', { name: /^Tell the team, .*turned off/ }).click();
+  await page.getByText('This step is off: runs skip it').waitFor();
+  await page.getByRole('button', { name: 'Turn on', exact: true }).click();
+  await page.getByRole('group', { name: /^Tell the team, Slack · Send channel message$/ }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Turn off', exact: true }).getAttribute('aria-pressed'), 'false');
+
   assert.deepEqual(errors, [], 'no uncaught errors in the page');
 });

@@ -63,10 +63,24 @@ export function SettingsPanel() {
           <button type="button" className="button small" onClick={() => useEditorStore.getState().apply((d) => duplicateStep(d, selection).doc)}>
             Duplicate
           </button>
+          <button
+            type="button"
+            className="button small"
+            aria-pressed={step?.disabled === true}
+            title="A step that is off is skipped; the steps after it still run."
+            onClick={() => onPatch({ disabled: step?.disabled === true ? undefined : true })}
+          >
+            {step?.disabled === true ? 'Turn on' : 'Turn off'}
+          </button>
           <button type="button" className="button small danger" onClick={() => useEditorStore.getState().apply((d) => deleteStep(d, selection))} aria-keyshortcuts="Delete">
             Delete
           </button>
         </div>
+      )}
+      {step?.disabled === true && (
+        <p className="message message-warn" role="status">
+          This step is off: runs skip it and go on with the steps after it.
+        </p>
       )}
       {/* Keyed by node: the fields' drafts (text being typed) belong to one node. */}
       <div key={`body-${selection}`} className="settings-body">
