@@ -99,6 +99,22 @@ test('a new user creates the owner account and builds and saves a first flow', a
   await save.click();
   await assertEventually(async () => assert.equal(await page.getByText(/problems? to fix before publishing/).count(), 0));
 
+  // The flow's own settings, with no step selected: a variable the steps can read as vars.<name>.
+  await page.locator('.react-flow__pane').click({ position: { x: 30, y: 400 } });
+  const flowPanel = page.getByRole('complementary', { name: 'Flow settings' });
+  await flowPanel.getByRole('button', { name: '+ Add variable' }).click();
+  await flowPanel.getByRole('textbox', { name: 'Variables: variable 1' }).fill('time_zone');
+  await flowPanel.getByRole('textbox', { name: 'Variables: value of time_zone' }).fill('Europe/Berlin');
+  await flowPanel.getByRole('spinbutton', { name: /^Runs at the same time/ }).or(flowPanel.getByRole('textbox', { name: /^Runs at the same time/ })).fill('2');
+  await flowPanel.getByLabel('Description').click();
+  await shot('flow-settings');
+  await save.click();
+  await assertEventually(async () => {
+    const doc = (await (await page.request.get(`${server.url}/api/v1/flows/${flowId}`)).json()).document;
+    assert.deepEqual(doc.vars, { time_zone: 'Europe/Berlin' });
+    assert.deepEqual(doc.settings, { concurrency: 2 });
+  });
+
   // Publish, turn it on, and let "Vapi" call it with the secret.
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
   const toggle = page.getByRole('switch');

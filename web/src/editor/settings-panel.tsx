@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { patchStep } from '../forms/prop-value';
 import { deleteStep, duplicateStep, renameStep, setNodeName } from '../flow/edit';
+import { FlowSettingsPanel } from './flow-settings-panel';
 import { findStep } from '../flow/model';
 import { builtinInfo } from '../flow/new-step';
 import type { PropMeta } from '../api/types';
@@ -27,13 +28,7 @@ export function SettingsPanel() {
   const doc = useEditorStore((s) => s.doc);
   const selection = useEditorStore((s) => s.selection);
   const pieces = useCatalog((s) => s.pieces);
-  if (!doc || !selection) {
-    return (
-      <aside className="side-panel" aria-label="Step settings">
-        <p className="muted">Select a step to see its settings, or use a + to add one.</p>
-      </aside>
-    );
-  }
+  if (!doc || !selection) return <FlowSettingsPanel />;
   const isTrigger = selection === doc.trigger.id;
   const step = isTrigger ? undefined : findStep(doc, selection)?.step;
   if (!isTrigger && !step) return null;

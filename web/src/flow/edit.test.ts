@@ -8,6 +8,7 @@ import {
   EditError,
   insertStepOnEdge,
   renameStep,
+  patchFlow,
   setName,
   setNodeName,
   setPositions,
@@ -297,6 +298,19 @@ describe('positions, trigger, name, updateStep', () => {
     const next = updateStep(doc, 'points', (s) => ({ ...s, name: 'Points' }));
     expect(findStep(next, 'points')!.step.name).toBe('Points');
     expect(() => updateStep(doc, 'points', (s) => ({ ...s, id: 'other' }))).toThrow(/rename/);
+  });
+
+  it('patchFlow sets and removes the description, variables and run settings', () => {
+    const doc = leadRouter();
+    const next = patchFlow(doc, { description: 'Leads', vars: { tz: 'Europe/Berlin' }, settings: { timeout_sec: 60 } });
+    expect(next.description).toBe('Leads');
+    expect(next.vars).toEqual({ tz: 'Europe/Berlin' });
+    expect(next.settings).toEqual({ timeout_sec: 60 });
+    const more = patchFlow(next, { settings: { error_flow: 'f1' } });
+    expect(more.settings).toEqual({ timeout_sec: 60, error_flow: 'f1' });
+    const cleared = patchFlow(more, { description: '', vars: {}, settings: { timeout_sec: undefined, error_flow: undefined } });
+    expect('description' in cleared || 'vars' in cleared || 'settings' in cleared).toBe(false);
+    expect(patchFlow(next, { description: 'Leads' })).toBe(next);
   });
 
   it('setNodeName names the trigger or a step, and an empty name removes it', () => {

@@ -5,7 +5,7 @@
 
 import { COLUMN, LOOP_HEADER, LOOP_PADDING, NODE_HEIGHT, ROW } from './layout';
 import { allIds, containerAt, findStep, incoming, isValidId, outgoing } from './model';
-import type { Container, Edge, FlowDocument, JsonValue, LoopStep, Position, Scope, Step } from './types';
+import type { Container, Edge, FlowDocument, JsonMap, JsonValue, LoopStep, Position, Scope, Settings, Step } from './types';
 
 export class EditError extends Error {}
 
@@ -420,6 +420,36 @@ export function setNodeName(doc: FlowDocument, id: string, name: string): FlowDo
     const { name: _old, ...rest } = s;
     return (next === undefined ? rest : { ...rest, name: next }) as Step;
   });
+}
+
+/**
+ * Sets flow-level fields (description, variables, run settings); `undefined` (or an empty
+ * object/text) removes one, so the document keeps only what was chosen.
+ */
+export function patchFlow(
+  doc: FlowDocument,
+  patch: { description?: string; vars?: JsonMap; settings?: Partial<Settings> },
+): FlowDocument {
+  let next = doc;
+  const set = <K extends 'description' | 'vars' | 'settings'>(key: K, value: FlowDocument[K] | undefined) => {
+    const empty = value === undefined || value === '' || (typeof value === 'object' && Object.keys(value).length === 0);
+    if (empty) {
+      if (key in next) {
+        const { [key]: _gone, ...rest } = next;
+        next = rest as FlowDocument;
+      }
+    } else if (JSON.stringify(next[key]) !== JSON.stringify(value)) {
+      next = { ...next, [key]: value };
+    }
+  };
+  if ('description' in patch) set('description', patch.description);
+  if ('vars' in patch) set('vars', patch.vars);
+  if (patch.settings) {
+    const merged: Record<string, unknown> = { ...doc.settings, ...patch.settings };
+    for (const [k, v] of Object.entries(merged)) if (v === undefined || v === '') delete merged[k];
+    set('settings', merged as Settings);
+  }
+  return next;
 }
 
 export function setName(doc: FlowDocument, name: string): FlowDocument {
