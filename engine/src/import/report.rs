@@ -74,11 +74,6 @@ impl ImportReport {
         self.items.iter().filter(|i| i.outcome == outcome).count()
     }
 
-    /// The source format's name as users know it (`n8n`).
-    pub fn source_label(&self) -> &'static str {
-        self.source.label()
-    }
-
     /// "5 mapped, 1 approximated, 1 unsupported".
     pub fn summary(&self) -> String {
         format!(

@@ -158,7 +158,7 @@ fn save(data: &DataArgs, flows: &[Converted], folder: Option<&str>) -> anyhow::R
 
 /// The report on stderr, so stdout stays the document.
 fn print_report(source: &str, report: &ImportReport) {
-    eprintln!("{source}: imported from {}: {}", report.source_label(), report.summary());
+    eprintln!("{source}: imported from {}: {}", report.source.label(), report.summary());
     for item in &report.items {
         let mark = match item.outcome {
             ItemOutcome::Mapped => "mapped      ",

@@ -8,6 +8,14 @@ import { FieldShell } from './settings/field-shell';
 import { KeyValueEditor } from './settings/key-value-editor';
 import { NumberInput } from './settings/number-input';
 
+// The flows an error flow is chosen from: loaded once per flow opened, not each time the
+// selection is cleared (which shows this panel again).
+let choices: { flowId: string; list: Promise<FlowListItem[]> } | null = null;
+function flowChoices(flowId: string): Promise<FlowListItem[]> {
+  if (choices?.flowId !== flowId) choices = { flowId, list: api.flows.list().catch(() => []) };
+  return choices.list;
+}
+
 /**
  * The side panel when no step is selected: the flow's own settings — what it is for, its
  * variables (`vars.<name>`, which templates ask you to fill in), the flow started when a run
@@ -19,14 +27,11 @@ export function FlowSettingsPanel() {
   const [flows, setFlows] = useState<FlowListItem[] | null>(null);
   useEffect(() => {
     let live = true;
-    api.flows
-      .list()
-      .then((list) => live && setFlows(list))
-      .catch(() => live && setFlows([]));
+    void flowChoices(flowId ?? '').then((list) => live && setFlows(list));
     return () => {
       live = false;
     };
-  }, []);
+  }, [flowId]);
   if (!doc) return null;
   const apply = (patch: Parameters<typeof patchFlow>[1], coalesce?: string) =>
     useEditorStore.getState().apply((d) => patchFlow(d, patch), coalesce ? { coalesce } : undefined);

@@ -664,4 +664,6 @@ fn extra_headers(props: &Map<String, Value>) -> Result<Vec<(String, String)>, St
 }
 
 #[cfg(test)]
+pub(crate) mod test_server;
+#[cfg(test)]
 mod tests;

@@ -1,9 +1,7 @@
 import { useState } from 'react';
 import * as api from '../../api/api';
-import { errorMessage } from '../../api/client';
 import type { Connection, Piece } from '../../api/types';
-import { authValues } from '../../forms/connections';
-import { AuthFieldInputs, initialAuthInput, type AuthInput } from './auth-field-inputs';
+import { CredentialsForm } from './credentials-form';
 import { describedBy, FieldShell } from './field-shell';
 
 /**
@@ -24,63 +22,32 @@ export function AuthFieldsForm({
   onCreated: (c: Connection) => void;
   onCancel: () => void;
 }) {
-  const fields = piece.auth_fields ?? [];
   const [name, setName] = useState(initialName);
-  const [input, setInput] = useState<AuthInput>(() => initialAuthInput(fields));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async () => {
-    const { values, errors: fieldErrors } = authValues(fields, input);
-    if (!name.trim()) fieldErrors.__name = 'Give the connection a name.';
-    setErrors(fieldErrors);
-    if (Object.keys(fieldErrors).length) {
-      setError('Fill in the fields marked above.');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await api.connections.create({ name: name.trim(), piece: piece.id, values });
-      onCreated(created);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   const nameId = `${idPrefix}-name`;
   const nameHelp = 'How steps refer to this account, e.g. “HubSpot – sales”.';
   return (
-    <form
-      className="connect-form"
-      aria-label={`Connect a new ${piece.name} account`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-      noValidate
-    >
-      {piece.auth_help && <p className="muted small-text">{piece.auth_help}</p>}
-      <FieldShell id={nameId} label="Connection name" required help={nameHelp} error={errors.__name}>
-        <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} aria-required aria-invalid={errors.__name ? true : undefined} aria-describedby={describedBy(nameId, nameHelp, errors.__name)} />
-      </FieldShell>
-      <AuthFieldInputs fields={fields} idPrefix={idPrefix} input={input} onChange={setInput} errors={errors} disabled={busy} />
-      {error && (
-        <div className="message message-error" role="alert">
-          <span>{error}</span>
-        </div>
+    <CredentialsForm
+      piece={piece}
+      idPrefix={idPrefix}
+      label={`Connect a new ${piece.name} account`}
+      check={(): Record<string, string> => (name.trim() ? {} : { __name: 'Give the connection a name.' })}
+      send={async (values) => onCreated(await api.connections.create({ name: name.trim(), piece: piece.id, values }))}
+      onCancel={onCancel}
+      before={(errors) => (
+        <>
+          {piece.auth_help && <p className="muted small-text">{piece.auth_help}</p>}
+          <FieldShell id={nameId} label="Connection name" required help={nameHelp} error={errors.__name}>
+            <input
+              id={nameId}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              aria-required
+              aria-invalid={errors.__name ? true : undefined}
+              aria-describedby={describedBy(nameId, nameHelp, errors.__name)}
+            />
+          </FieldShell>
+        </>
       )}
-      <div className="toolbar">
-        <button type="submit" className="button primary small" disabled={busy}>
-          {busy ? 'Testing and saving…' : 'Test and save'}
-        </button>
-        <button type="button" className="button small" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    />
   );
 }

@@ -9,6 +9,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
 use crate::exec::{MemoryJournal, Resume};
+use crate::pieces::smtp::test_server::{Script, TestServer};
 use crate::{RunRequest, RunStatus};
 
 #[test]
@@ -83,7 +84,7 @@ async fn the_join_waits_for_the_delay_then_creates_the_person_and_mails_sales() 
         )
         .mount(&server)
         .await;
-    let smtp = super::smtp::start().await;
+    let smtp = TestServer::start(Script::default()).await;
 
     let (flow, _) = convert(&fixture("merge"));
     let flow: Value = serde_json::from_str(
@@ -128,16 +129,13 @@ async fn the_join_waits_for_the_delay_then_creates_the_person_and_mails_sales() 
     assert_eq!(persons[0]["emails"], json!([{ "value": " Ada@Engines.test ", "primary": true }]));
     assert_eq!(persons[0]["phones"], json!([{ "value": "+4915112345678", "primary": true }]));
 
-    let mails = smtp.mails.lock().expect("lock").clone();
-    assert_eq!(mails.len(), 1);
-    assert_eq!(mails[0].from, "bot@acme.test");
-    assert_eq!(mails[0].to, ["sales@acme.test"]);
-    assert!(
-        mails[0].data.contains("Subject: Demo request from Analytical Engines"),
-        "{}",
-        mails[0].data
-    );
-    assert!(mails[0].data.contains("Name: Ada Lovelace"), "{}", mails[0].data);
-    assert!(mails[0].data.contains("Employees: 250"), "{}", mails[0].data);
+    // One connection, one message.
+    let mail = smtp.session();
+    let data = mail.data.clone().unwrap_or_default();
+    assert_eq!(mail.mail_from.as_deref(), Some("bot@acme.test"));
+    assert_eq!(mail.rcpt_to, ["sales@acme.test"]);
+    assert!(data.contains("Subject: Demo request from Analytical Engines"), "{data}");
+    assert!(data.contains("Name: Ada Lovelace"), "{data}");
+    assert!(data.contains("Employees: 250"), "{data}");
     assert_eq!(second.steps["score_lead"].status, crate::StepStatus::Skipped);
 }

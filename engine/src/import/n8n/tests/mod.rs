@@ -8,7 +8,6 @@ mod malformed;
 mod merge;
 mod nodes;
 mod router;
-mod smtp;
 mod vapi;
 
 use std::sync::Arc;
